@@ -1,0 +1,33 @@
+"""Sign-in forms: the picture keypad's PIN, and staff e-mail with password."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from webapp.domain.auth import valid_pin_shape
+
+
+def pin_shape(form, field):
+    if not valid_pin_shape(field.data or ""):
+        raise ValidationError(_l("Tap four numbers."))
+
+
+class PinForm(FlaskForm):
+    pin = PasswordField(_l("PIN"), validators=[pin_shape])
+
+
+class NewPinForm(PinForm):
+    first = HiddenField()  # the PIN of the first round, to check the second against
+
+
+class StaffSignInForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[
+        DataRequired(_l("Please fill in your e-mail address.")),
+        Email(_l("This is not an e-mail address.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Please fill in your password.")), Length(max=200)])
+
+
+class LanguageForm(FlaskForm):
+    language = HiddenField()

@@ -1,0 +1,175 @@
+"""Signing in without reading: invitation link, picture-keypad PIN; and staff sign-in."""
+
+from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.auth.forms import LanguageForm, NewPinForm, PinForm, StaffSignInForm
+from webapp.client.forms import ConfirmForm
+from webapp.domain import auth
+from webapp.extensions import db, limiter
+from webapp.htmx import render
+from webapp.i18n import LANGUAGES
+from webapp.security import clear_device_cookie, set_device_cookie
+
+bp = Blueprint("auth", __name__)
+
+
+def _device_key():
+    """Rate-limit PIN tries per device, and per address when there is no device."""
+    device = g.get("device")
+    return f"device:{device.id}" if device else request.remote_addr or "unknown"
+
+
+@bp.get("/welcome")
+def welcome():
+    current_user._get_current_object()
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.home" if current_user.is_staff else "client.home"))
+    return render("auth/welcome.html")
+
+
+@bp.route("/i/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def invitation(token):
+    """GET only shows the button; the POST redeems, so a link preview can never use it up."""
+    found = auth.find_invitation(token)
+    if found is None:
+        return render("auth/invitation_gone.html", status=404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        device_token = auth.redeem_invitation(found, config["CLIENT_DEVICE_LIFETIME"], request.user_agent.string)
+        if device_token is None:
+            return render("auth/invitation_gone.html", status=404)
+        session["lang"] = found.user.language
+        db.session.commit()
+        response = redirect(url_for("auth.choose_pin"))
+        set_device_cookie(response, device_token, config["CLIENT_DEVICE_LIFETIME"])
+        return response
+    return render("auth/invitation.html", form=form, client=found.user)
+
+
+def _device_in(*states):
+    current_user._get_current_object()
+    device = g.get("device")
+    if device is None or device.kind != "device":
+        return None
+    return device if g.device_state in states else None
+
+
+@bp.route("/pin/new", methods=["GET", "POST"])
+def choose_pin():
+    device = _device_in("choose_pin")
+    if device is None:
+        return redirect(url_for("client.home"))
+    form = NewPinForm()
+    if form.validate_on_submit():
+        if not form.first.data:  # first round: ask for the same PIN once more
+            return render("auth/choose_pin.html", form=NewPinForm(formdata=None, first=form.pin.data), again=True)
+        if form.first.data != form.pin.data:
+            form = NewPinForm(formdata=None)
+            return render("auth/choose_pin.html", status=400, form=form, mismatch=True)
+        auth.choose_pin(device, form.pin.data)
+        db.session.commit()
+        return redirect(url_for("client.home"))
+    return render("auth/choose_pin.html", status=400 if form.is_submitted() else 200, form=form,
+                  again=bool(form.first.data))
+
+
+@bp.route("/unlock", methods=["GET", "POST"])
+@limiter.limit("10 per minute", key_func=_device_key, methods=["POST"])
+def unlock():
+    device = _device_in("unlock", "locked")
+    if device is None:
+        return redirect(url_for("client.home"))
+    if device.locked_at:
+        return redirect(url_for("auth.locked"))
+    form = PinForm()
+    wrong = False
+    if form.validate_on_submit():
+        ok = auth.try_pin(device, form.pin.data, current_app.config["PIN_FAILURES_BEFORE_LOCK"])
+        db.session.commit()
+        if ok:
+            return redirect(url_for("client.home"))
+        if device.locked_at:
+            return redirect(url_for("auth.locked"))
+        wrong = True
+    return render("auth/unlock.html", status=400 if form.is_submitted() else 200, form=PinForm(formdata=None),
+                  wrong=wrong, tries_left=current_app.config["PIN_FAILURES_BEFORE_LOCK"] - device.failed_pins,
+                  client=device.user)
+
+
+@bp.get("/locked")
+def locked():
+    device = _device_in("locked")
+    if device is None:
+        return redirect(url_for("client.home"))
+    return render("auth/locked.html", status=403, client=device.user)
+
+
+@bp.post("/lock")
+def lock():
+    """Lock the app on a shared phone: the next visit asks for the PIN, the device stays enrolled."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    current_user._get_current_object()
+    if g.get("device") is not None and g.device.kind == "device":
+        auth.lock(g.device)
+        db.session.commit()
+        return redirect(url_for("auth.unlock"))
+    return redirect(url_for("auth.welcome"))
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    current_user._get_current_object()
+    if g.get("device") is not None:
+        auth.end_session(g.device)
+        db.session.commit()
+    response = redirect(url_for("auth.welcome"))
+    clear_device_cookie(response)
+    return response
+
+
+@bp.route("/staff/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def staff_sign_in():
+    form = StaffSignInForm()
+    failed = False
+    if form.validate_on_submit():
+        user = auth.staff_by_credentials(form.email.data, form.password.data)
+        if user:
+            config = current_app.config
+            token = auth.start_session(user, "staff", config["STAFF_LIFETIME"], request.user_agent.string)
+            db.session.commit()
+            target = request.args.get("next", "")
+            # Only a path on this site: never an open redirect.
+            if not (target.startswith("/staff") and "//" not in target and "\\" not in target):
+                target = url_for("staff.home")
+            response = redirect(target)
+            set_device_cookie(response, token, config["STAFF_LIFETIME"])
+            return response
+        failed = True
+        form.password.data = ""
+    status = 400 if form.is_submitted() else 200
+    return render("auth/staff_sign_in.html", status=status, form=form, failed=failed)
+
+
+@bp.route("/language", methods=["GET", "POST"])
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        code = form.language.data
+        if code not in LANGUAGES:
+            return render("auth/language.html", status=400, form=form,
+                          error=_("Tap one of the languages."))
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.language = code
+            db.session.commit()
+        back = request.args.get("next", "")
+        return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("auth.welcome"))
+    return render("auth/language.html", form=form)

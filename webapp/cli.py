@@ -1,0 +1,122 @@
+"""Command line: demo data, invitations, staff accounts, translations."""
+
+import subprocess  # noqa: S404 - runs pybabel, a fixed command
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from webapp.domain import auth
+from webapp.extensions import db
+from webapp.models import STAFF_ROLES, Organisation, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def init_app(app):
+    app.cli.add_command(demo)
+    app.cli.add_command(invite)
+    app.cli.add_command(users)
+    app.cli.add_command(translations)
+
+
+def _client(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.is_client:
+        raise click.ClickException(f"no client with username {username!r}")
+    return user
+
+
+def invitation_link(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/i/{token}"
+
+
+@click.command()
+@click.argument("username")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+def invite(username, base_url):
+    """Print a one-time sign-in link for a client (it ends the client's other devices)."""
+    token = auth.create_invitation(_client(username), current_app.config["INVITATION_LIFETIME"])
+    db.session.commit()
+    click.echo(invitation_link(base_url, token))
+
+
+@click.group()
+def demo():
+    """Demo data for trying Stapstenen."""
+
+
+@demo.command("load")
+def demo_load():
+    """Load the personas of the brief (idempotent: running it again adds nothing twice)."""
+    from webapp.demo import load
+
+    created = load()
+    db.session.commit()
+    click.echo(f"demo data ready ({created} new records)")
+
+
+@demo.command("links")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+def demo_links(base_url):
+    """Print a fresh sign-in link for every demo client."""
+    from webapp.demo import CLIENTS
+
+    lifetime = current_app.config["INVITATION_LIFETIME"]
+    for persona in CLIENTS:
+        token = auth.create_invitation(_client(persona["username"]), lifetime)
+        click.echo(f"  {persona['username']:8} {invitation_link(base_url, token)}")
+    db.session.commit()
+
+
+@click.group()
+def users():
+    """Staff accounts."""
+
+
+@users.command("create-staff")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(STAFF_ROLES), default="trust_person", show_default=True)
+@click.option("--organisation")
+@click.password_option()
+def create_staff(email, name, role, organisation, password):
+    """Create a trust person, coordinator or admin who signs in with e-mail and password."""
+    email = email.strip().lower()
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.ClickException(f"{email} already has an account")
+    org = None
+    if organisation:
+        org = db.session.scalar(select(Organisation).where(Organisation.name == organisation))
+        if org is None:
+            raise click.ClickException(f"no organisation named {organisation!r}")
+    username = email.split("@")[0][:30] + "-" + auth.new_token()[0][:6]
+    db.session.add(User(role=role, username=username, email=email, display_name=name,
+                        password_hash=auth.hash_secret(password), organisation=org))
+    db.session.commit()
+    click.echo(f"{role} {email} created")
+
+
+@click.group()
+def translations():
+    """Keep the catalogues in step with the code."""
+
+
+def _pybabel(*args):
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)  # noqa: S603
+
+
+@translations.command("update")
+def translations_update():
+    """Extract every string and merge it into each catalogue (new ones to translate, none fuzzy)."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", "translations/messages.pot", ".")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
+             "--ignore-obsolete")
+
+
+@translations.command("compile")
+def translations_compile():
+    _pybabel("compile", "-d", "translations")

@@ -1,0 +1,172 @@
+"""The client's own screens: home, goals, week, strengths and "I did it!"."""
+
+import uuid
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user
+
+from webapp.client.forms import (
+    ConfirmForm, GoalForm, GoalStatusForm, MoodForm, ReplyForm, StrengthForm, WinForm,
+)
+from webapp.domain import appointments, trajectory
+from webapp.domain.catalogue import LIFE_DOMAINS, MOODS, STRENGTHS, WIN_PICKS
+from webapp.extensions import db
+from webapp.htmx import render, wants_fragment
+from webapp.models import Appointment, Goal, Strength, Win
+from webapp.security import client_required
+
+bp = Blueprint("client", __name__)
+
+
+def own_or_404(model, object_id):
+    found = trajectory.own(model, current_user, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/")
+@client_required
+def home():
+    upcoming = appointments.coming(current_user, limit=1)
+    return render("client/home.html", next_appointment=upcoming[0] if upcoming else None,
+                  wins=trajectory.win_count(current_user))
+
+
+# --- goals ---------------------------------------------------------------------------------------
+
+@bp.get("/goals")
+@client_required
+def goals():
+    rows = trajectory.goals_with_stones(current_user)
+    return render("client/goals.html", groups=trajectory.group_by_domain(rows), status_form=GoalStatusForm())
+
+
+@bp.route("/goals/new", methods=["GET", "POST"])
+@client_required
+def new_goal():
+    form = GoalForm()
+    if form.validate_on_submit():
+        trajectory.add_goal(current_user, form.template.data, form.title.data)
+        db.session.commit()
+        return redirect(url_for("client.goals"))
+    domain = form.template.data and next((d for d, ts in LIFE_DOMAINS.items() if form.template.data in ts), None)
+    domain = request.args.get("domain", domain)
+    if domain not in LIFE_DOMAINS:
+        domain = None
+    status = 400 if form.is_submitted() else 200
+    return render("client/new_goal.html", status=status, form=form, domain=domain, domains=LIFE_DOMAINS)
+
+
+@bp.post("/goals/<int:goal_id>/status")
+@client_required
+def goal_status(goal_id):
+    goal = own_or_404(Goal, goal_id)
+    form = GoalStatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    trajectory.set_goal_status(goal, form.status.data)
+    db.session.commit()
+    row = next(r for r in trajectory.goals_with_stones(current_user) if r[0].id == goal.id)
+    return _goal_or_list(row)
+
+
+def _goal_or_list(row):
+    if wants_fragment():
+        goal, stones, total = row
+        return render("client/_goal.html", goal=goal, stones=stones, total=total, status_form=GoalStatusForm())
+    return redirect(url_for("client.goals"))
+
+
+# --- my week -------------------------------------------------------------------------------------
+
+@bp.get("/week")
+@client_required
+def week():
+    return render("client/week.html", appointments=appointments.coming(current_user), reply_form=ReplyForm())
+
+
+@bp.post("/week/<int:appointment_id>/reply")
+@client_required
+def reply(appointment_id):
+    appointment = own_or_404(Appointment, appointment_id)
+    form = ReplyForm()
+    if not form.validate_on_submit() or appointment.status != "planned":
+        abort(400)
+    appointments.reply(appointment, form.answer.data)
+    db.session.commit()
+    return render("client/week.html", "client/_appointment.html", appointment=appointment,
+                  appointments=appointments.coming(current_user), reply_form=ReplyForm())
+
+
+# --- strengths -----------------------------------------------------------------------------------
+
+@bp.route("/strengths", methods=["GET", "POST"])
+@client_required
+def strengths():
+    form = StrengthForm()
+    status = 200
+    if form.validate_on_submit():
+        trajectory.add_strength(current_user, key=form.key.data or None, own_words=form.own_words.data)
+        db.session.commit()
+        form = StrengthForm(formdata=None)
+    elif form.is_submitted():
+        status = 400
+    return _strengths_page(form, status)
+
+
+@bp.post("/strengths/<int:strength_id>/remove")
+@client_required
+def remove_strength(strength_id):
+    strength = own_or_404(Strength, strength_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    trajectory.remove_strength(strength)
+    db.session.commit()
+    return _strengths_page(StrengthForm(formdata=None))
+
+
+def _strengths_page(form, status=200):
+    mine = trajectory.strengths_of(current_user)
+    picked = {s.key for s in mine if s.key}
+    return render("client/strengths.html", "client/_strengths.html", status=status, form=form,
+                  strengths=mine, catalogue=[k for k in STRENGTHS if k not in picked],
+                  remove_form=ConfirmForm())
+
+
+# --- I did it! -----------------------------------------------------------------------------------
+
+@bp.route("/did-it", methods=["GET", "POST"])
+@client_required
+def did_it():
+    form = WinForm()
+    if form.validate_on_submit():
+        kind, _sep, value = form.pick.data.partition(":")
+        goal = own_or_404(Goal, int(value)) if kind == "goal" else None
+        pictogram = f"goal.{goal.template}" if goal else f"win.{value}"
+        try:
+            win, _new = trajectory.log_win(current_user, form.client_uuid.data, pictogram, goal=goal,
+                                           text=form.text.data)
+        except trajectory.WinConflict:
+            abort(409)
+        db.session.commit()
+        return redirect(url_for("client.celebrate", win_id=win.id))
+    if not form.client_uuid.data or form.client_uuid.errors:
+        form.client_uuid.data = str(uuid.uuid4())  # the phone replaces it with its own (app.js)
+    status = 400 if form.is_submitted() else 200
+    return render("client/did_it.html", status=status, form=form, goals=trajectory.active_goals(current_user),
+                  picks=WIN_PICKS)
+
+
+@bp.route("/wins/<int:win_id>", methods=["GET", "POST"])
+@client_required
+def celebrate(win_id):
+    win = own_or_404(Win, win_id)
+    form = MoodForm()
+    if form.validate_on_submit():
+        trajectory.set_mood(win, form.mood.data)
+        db.session.commit()
+    elif form.is_submitted():
+        abort(400)
+    return render("client/celebrate.html", "client/_mood.html", win=win, form=form, moods=MOODS,
+                  wins=trajectory.win_count(current_user))

@@ -1,0 +1,60 @@
+"""Configuration from the environment, and the configuration the tests use."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url or f"sqlite:///{INSTANCE / 'stapstenen.db'}"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    BABEL_TRANSLATION_DIRECTORIES = "../translations"
+
+    # The Flask session only carries the CSRF secret and the pre-sign-in language;
+    # who is signed in lives in DeviceSession rows, so app servers stay stateless.
+    SESSION_COOKIE_NAME = "stap_s"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("COOKIE_SECURE", "1") == "1"
+    DEVICE_COOKIE_NAME = "stap_device"
+
+    WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone all day must still post
+
+    CLIENT_IDLE = timedelta(minutes=15)  # then only the PIN is asked again
+    CLIENT_DEVICE_LIFETIME = timedelta(days=180)
+    STAFF_IDLE = timedelta(minutes=30)
+    STAFF_LIFETIME = timedelta(hours=12)
+    INVITATION_LIFETIME = timedelta(hours=72)
+    PIN_FAILURES_BEFORE_LOCK = 5
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = [
+        "text/html", "text/css", "text/javascript", "application/javascript",
+        "image/svg+xml", "application/json", "application/manifest+json",
+    ]
+    COMPRESS_MIN_SIZE = 256
+    SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=7)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105
+    SESSION_COOKIE_SECURE = False  # the test client and the live server speak plain http
+    RATELIMIT_STORAGE_URI = "memory://"

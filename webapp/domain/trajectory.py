@@ -1,0 +1,139 @@
+"""Goals, small wins and strengths of one client. Functions flush; the view commits."""
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from webapp.domain.catalogue import LIFE_DOMAINS, domain_of
+from webapp.extensions import db
+from webapp.models import Goal, Strength, User, Win, utcnow
+
+STONES_SHOWN = 12  # a goal shows its latest wins as stepping stones; older ones are counted
+
+
+class WinConflict(Exception):
+    """The same win uuid was sent before with something else in it."""
+
+
+def own(model, client: User, object_id: int):
+    """One of this client's own rows, or None: another client's row looks exactly like a missing one."""
+    return db.session.scalar(select(model).where(model.id == object_id, model.client_id == client.id))
+
+
+# --- goals ---------------------------------------------------------------------------------------
+
+def add_goal(client: User, template: str, title: str | None = None) -> Goal:
+    goal = Goal(client_id=client.id, domain=domain_of(template), template=template,
+                title=(title or "").strip() or None)
+    db.session.add(goal)
+    db.session.flush()
+    return goal
+
+
+def set_goal_status(goal: Goal, status: str) -> None:
+    goal.status = status
+    goal.status_changed_at = utcnow()
+    db.session.flush()
+
+
+def goals_with_stones(client: User) -> list[tuple[Goal, list[Win], int]]:
+    """Each goal with its latest wins and how many it has: two queries whatever the numbers."""
+    goals = db.session.scalars(
+        select(Goal).where(Goal.client_id == client.id).order_by(Goal.status, Goal.created_at)
+    ).all()
+    ranked = (
+        select(Win, func.row_number().over(partition_by=Win.goal_id, order_by=Win.created_at.desc())
+               .label("rank"), func.count().over(partition_by=Win.goal_id).label("total"))
+        .where(Win.client_id == client.id, Win.goal_id.is_not(None))
+        .subquery()
+    )
+    win = aliased(Win, ranked)
+    rows = db.session.execute(
+        select(win, ranked.c.total).where(ranked.c.rank <= STONES_SHOWN).order_by(ranked.c.created_at)
+    ).all()
+    stones: dict[int, list[Win]] = {}
+    totals: dict[int, int] = {}
+    for w, total in rows:
+        stones.setdefault(w.goal_id, []).append(w)
+        totals[w.goal_id] = total
+    return [(g, stones.get(g.id, []), totals.get(g.id, 0)) for g in goals]
+
+
+def group_by_domain(items):
+    """Goal rows grouped under their life domain, in the catalogue's order."""
+    order = {domain: i for i, domain in enumerate(LIFE_DOMAINS)}
+    groups: dict[str, list] = {}
+    for item in sorted(items, key=lambda row: order.get(row[0].domain, 99)):
+        groups.setdefault(item[0].domain, []).append(item)
+    return groups
+
+
+def active_goals(client: User) -> list[Goal]:
+    return db.session.scalars(
+        select(Goal).where(Goal.client_id == client.id, Goal.status == "active").order_by(Goal.created_at)
+    ).all()
+
+
+# --- wins ----------------------------------------------------------------------------------------
+
+def log_win(client: User, client_uuid: str, pictogram: str, goal: Goal | None = None,
+            mood: str | None = None, text: str | None = None) -> tuple[Win, bool]:
+    """Log a win once per client_uuid. Returns the win and whether it is new.
+
+    A replay with the same content returns the first win; with other content it is a WinConflict.
+    """
+    text = (text or "").strip() or None
+    wanted = {"goal_id": goal.id if goal else None, "pictogram": pictogram, "text": text}
+    existing = _win_by_uuid(client, client_uuid)
+    if existing is None:
+        win = Win(client_id=client.id, client_uuid=client_uuid, mood=mood, **wanted)
+        try:
+            with db.session.begin_nested():  # a savepoint: a racing replay may insert first
+                db.session.add(win)
+            return win, True
+        except IntegrityError:
+            existing = _win_by_uuid(client, client_uuid)
+    if any(getattr(existing, k) != v for k, v in wanted.items()):
+        raise WinConflict(client_uuid)
+    return existing, False
+
+
+def _win_by_uuid(client: User, client_uuid: str) -> Win | None:
+    return db.session.scalar(select(Win).where(Win.client_id == client.id, Win.client_uuid == client_uuid))
+
+
+def set_mood(win: Win, mood: str | None) -> None:
+    win.mood = mood
+    db.session.flush()
+
+
+def win_count(client: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Win).where(Win.client_id == client.id))
+
+
+# --- strengths -----------------------------------------------------------------------------------
+
+def strengths_of(client: User) -> list[Strength]:
+    return db.session.scalars(
+        select(Strength).where(Strength.client_id == client.id).order_by(Strength.created_at)
+    ).all()
+
+
+def add_strength(client: User, key: str | None = None, own_words: str | None = None,
+                 named_by: str = "self") -> Strength:
+    """Add a strength; picking a catalogue strength twice keeps one card."""
+    if key:
+        existing = db.session.scalar(select(Strength).where(Strength.client_id == client.id,
+                                                            Strength.key == key))
+        if existing:
+            return existing
+    strength = Strength(client_id=client.id, key=key, own_words=(own_words or "").strip() or None,
+                        named_by=named_by)
+    db.session.add(strength)
+    db.session.flush()
+    return strength
+
+
+def remove_strength(strength: Strength) -> None:
+    db.session.delete(strength)
+    db.session.flush()

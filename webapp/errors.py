@@ -1,0 +1,41 @@
+"""Friendly, translated error pages with a pictogram; never a stack trace, never a bare 500."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from webapp.htmx import render
+
+MESSAGES = {
+    400: _l("Something went wrong with this page. Please go back and try again."),
+    403: _l("This page is not for you."),
+    404: _l("We cannot find this page."),
+    405: _l("This does not work this way. Please go back and try again."),
+    413: _l("That is too much at once."),
+    429: _l("Too many tries. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Please try again later."),
+}
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render("errors/error.html", status=400, code=400,
+                      message=_l("This page was open too long. Please go back, reload and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        code = error.code or 500
+        return render("errors/error.html", status=code, code=code,
+                      message=MESSAGES.get(code, MESSAGES[400 if code < 500 else 500]))
+
+    if app.testing:
+        return  # let the tests see the real exception
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        app.logger.exception("unexpected error")
+        from webapp.extensions import db
+
+        db.session.rollback()
+        return render("errors/error.html", status=500, code=500, message=MESSAGES[500])

@@ -1,0 +1,40 @@
+"""Shipped languages and how the app picks one: user choice > session > Accept-Language > nl."""
+
+from dataclasses import dataclass
+
+from flask import request, session
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # gettext catalogue name
+    native_name: str  # in its own script: the picker never shows flags
+    dir: str = "ltr"
+
+
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language("nl", "Nederlands"),
+        Language("en", "English"),
+        Language("ar", "العربية", "rtl"),
+    )
+}
+DEFAULT_LANGUAGE = "nl"
+
+
+def get_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def get_timezone() -> str:
+    return "Europe/Brussels"
+
+
+def current_language() -> Language:
+    return LANGUAGES[get_locale()]

@@ -1,0 +1,44 @@
+"""What every template can use: pictograms, dates in the user's language, the language list."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+
+from webapp import pictograms
+from webapp.models import utcnow
+from webapp.i18n import LANGUAGES, current_language
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def local(dt: datetime) -> datetime:
+    return dt.astimezone(BRUSSELS)
+
+
+def weekday_and_date(dt: datetime) -> str:
+    return format_date(local(dt), "EEEE d MMMM")
+
+
+def clock_time(dt: datetime) -> str:
+    return format_time(local(dt), "short")
+
+
+def clock_hands(dt: datetime) -> tuple[float, float]:
+    """Angles of the hour and minute hands, for the clock face a non-reader can read."""
+    t = local(dt)
+    return (t.hour % 12) * 30 + t.minute / 2, t.minute * 6
+
+
+def relative_day(dt: datetime, now: datetime) -> str | None:
+    days = (local(dt).date() - local(now).date()).days
+    return {0: _("Today"), 1: _("Tomorrow")}.get(days)
+
+
+def init_app(app):
+    app.jinja_env.globals.update(
+        picto_info=pictograms.get, LANGUAGES=LANGUAGES, current_language=current_language,
+        clock_hands=clock_hands, relative_day=relative_day, now=utcnow,
+    )
+    app.jinja_env.filters.update(day=weekday_and_date, clock=clock_time)
