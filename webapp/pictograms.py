@@ -26,7 +26,7 @@ def _p(name, code, label, mirrors=False):
 
 PICTOGRAMS: dict[str, Pictogram] = dict([
     # life domains
-    _p("domain.housing", "1F3E0", _l("Home")),
+    _p("domain.housing", "1F3E0", _l("Housing")),
     _p("domain.money", "1F4B6", _l("Money")),
     _p("domain.family", "1F46A", _l("Family and care")),
     _p("domain.getting_around", "1F68C", _l("Getting around")),

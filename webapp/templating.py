@@ -7,8 +7,8 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from webapp import pictograms
-from webapp.models import utcnow
 from webapp.i18n import LANGUAGES, current_language
+from webapp.models import utcnow
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

@@ -22,7 +22,7 @@ class NewPinForm(PinForm):
 
 
 class StaffSignInForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[
+    email = EmailField(_l("E-mail address"), filters=[lambda v: (v or "").strip().lower()], validators=[
         DataRequired(_l("Please fill in your e-mail address.")),
         Email(_l("This is not an e-mail address.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[

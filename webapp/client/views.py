@@ -6,7 +6,13 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
 from webapp.client.forms import (
-    ConfirmForm, GoalForm, GoalStatusForm, MoodForm, ReplyForm, StrengthForm, WinForm,
+    ConfirmForm,
+    GoalForm,
+    GoalStatusForm,
+    MoodForm,
+    ReplyForm,
+    StrengthForm,
+    WinForm,
 )
 from webapp.domain import appointments, trajectory
 from webapp.domain.catalogue import LIFE_DOMAINS, MOODS, STRENGTHS, WIN_PICKS

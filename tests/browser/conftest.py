@@ -1,0 +1,151 @@
+"""Real-browser tests: the app on a live server, driven by the system Chromium dressed as a Pixel 7.
+
+The server runs in a thread of this process on the session's `app` (same database), so a test can
+make rows with tests/factories.py, commit, and then look at them in the browser; and after a tap,
+look in the database for what the browser did (call `fresh()` first: the test's session caches rows).
+"""
+
+import logging
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale, gettext
+from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
+
+from tests import factories
+from webapp import pictograms
+from webapp.domain import auth
+from webapp.extensions import db
+
+HERE = Path(__file__).resolve().parent
+SCREENSHOTS = HERE / "screenshots"
+
+# Playwright adds --headless itself. Never `playwright install`: we drive Debian's chromium.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = "Pixel 7"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives a real browser (Chromium) against a live server")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# --- the live server and the browser ------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request; errors still show
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, playwright, live_server):
+    phone = {k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type"}
+    return {**browser_context_args, **phone, "base_url": live_server, "timezone_id": "Europe/Brussels"}
+
+
+# --- words: what the page should say, read from the compiled catalogue ---------------------------
+
+class Words:
+    """The translated strings of one language, exactly as the app renders them.
+
+    Tests find buttons by role and this name, so a missing or wrong accessible name fails them,
+    while a translator improving a sentence does not.
+    """
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, msgid: str, **params) -> str:
+        with force_locale(self.lang):
+            return gettext(msgid, **params)
+
+    def picto(self, name: str) -> str:
+        """The accessible name of a pictogram: its translated label."""
+        with force_locale(self.lang):
+            return str(pictograms.get(name).label)
+
+
+# --- a client and their phone ---------------------------------------------------------------------
+
+def fresh():
+    """Forget what the test's own session has cached, so the next query sees what the server wrote."""
+    db.session.rollback()
+
+
+def invite(app, user) -> str:
+    token = auth.create_invitation(user, app.config["INVITATION_LIFETIME"])
+    db.session.commit()
+    return token
+
+
+def tap_pin(page: Page, pin: str) -> None:
+    for digit in pin:
+        page.locator(f'[data-pin-form] button[data-digit="{digit}"]').tap()
+
+
+def choose_pin(page: Page, t: Words, pin: str, shot=None) -> None:
+    """On /pin/new: the PIN on the picture keypad, then once more to confirm."""
+    expect(page).to_have_url(re.compile(r"/pin/new$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Choose 4 numbers. They are your PIN."))
+    if shot:
+        shot("choose-pin")
+    tap_pin(page, pin)
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Tap the same 4 numbers again."))
+    if shot:
+        shot("choose-pin-again")
+    tap_pin(page, pin)
+
+
+def enrol(page: Page, app, user, pin: str = "2468", shot=None) -> None:
+    """Sign a client in the real way: invitation link, Start, PIN twice; ends on home.
+
+    `shot(name)`, when given, is called on each screen on the way (the accessibility walk uses it).
+    """
+    t = Words(user.language)
+    token = invite(app, user)
+    page.goto(f"/i/{token}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Hello %(name)s!", name=user.display_name))
+    if shot:
+        shot("invitation")
+    page.get_by_role("button", name=t("Start"), exact=True).tap()
+    choose_pin(page, t, pin, shot)
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("link", name=t.picto("action.did_it"), exact=True)).to_be_visible()
+
+
+@pytest.fixture
+def new_client():
+    """A client who has been invited but has no PIN yet, in a language; `new_client("ar")`."""
+
+    def make(lang="nl", **kwargs):
+        user = factories.client(pin=None, language=lang, **kwargs)
+        db.session.commit()
+        return user
+
+    return make

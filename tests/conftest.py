@@ -1,0 +1,130 @@
+"""Fixtures: one app per test session on a real database (SQLite file, or DATABASE_URL's PostgreSQL).
+
+The schema is built by the migrations, so every run also proves they work on that database.
+Each test starts from empty tables.
+"""
+
+import contextvars
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from tests import factories
+from webapp import create_app
+from webapp.config import TestConfig
+from webapp.domain import auth
+from webapp.extensions import db, limiter
+from webapp.models import Base
+
+
+def _database_url(tmp: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return "postgresql+psycopg://" + url.split("://", 1)[1] if url.startswith("postgres") else url
+    return f"sqlite:///{tmp / 'test.db'}"
+
+
+class RequestIsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as in production, not inside the test's context.
+
+    Otherwise `g` (Flask-Login's cached user) and the database session would carry over between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        def run():
+            _cv_app.set(None)
+            return super(RequestIsolatedClient, self).open(*args, **kwargs)
+
+        return contextvars.copy_context().run(run)
+
+
+@pytest.fixture(scope="session")
+def app():
+    tmp = Path(tempfile.mkdtemp(prefix="stapstenen-test-"))
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = _database_url(tmp)
+
+    app = create_app(Config)
+    app.test_client_class = RequestIsolatedClient
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+    return app
+
+
+def _drop_everything():
+    with db.engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(autouse=True)
+def _clean(request, app):
+    """Empty tables and fresh rate limits for every test; an app context for the test's own queries."""
+    with app.app_context():
+        with db.engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+        limiter.reset()
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def sign_in(test_client, user, kind=None):
+    """Give a test client a live device session for user (a client's phone, or a staff sign-in)."""
+    kind = kind or ("device" if user.is_client else "staff")
+    token = auth.start_session(user, kind, test_client.application.config["CLIENT_DEVICE_LIFETIME"], "pytest")
+    db.session.commit()
+    test_client.set_cookie(test_client.application.config["DEVICE_COOKIE_NAME"], token)
+    return token
+
+
+@pytest.fixture
+def as_client(app, client):
+    """A test client signed in as a fresh client, and that client."""
+    user = factories.client()
+    sign_in(client, user)
+    return client, user
+
+
+def csrf_token(test_client, path="/"):
+    """The CSRF token a page hands out, the way a browser would get it."""
+    html = test_client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html) or re.search(
+        r'"X-CSRFToken": "([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@contextmanager
+def count_queries():
+    """Counts the SQL statements run inside the block."""
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
