@@ -10,6 +10,8 @@ from webapp.domain import auth
 from webapp.extensions import db
 from webapp.models import DeviceSession, Invitation, utcnow
 
+ENGLISH = {"Accept-Language": "en"}
+
 
 def invite(app, user):
     token = auth.create_invitation(user, app.config["INVITATION_LIFETIME"])
@@ -72,7 +74,7 @@ def test_an_expired_or_unknown_invitation_is_gone(app, client):
     db.session.commit()
     assert client.get(f"/i/{token}").status_code == 404
     assert client.get("/i/not-a-token").status_code == 404
-    assert "trust person" in client.get("/i/not-a-token").get_data(as_text=True)
+    assert "trust person" in client.get("/i/not-a-token", headers=ENGLISH).get_data(as_text=True)
 
 
 def test_a_new_invitation_ends_old_devices_and_old_links(app, client):
@@ -105,6 +107,7 @@ def test_after_fifteen_idle_minutes_only_the_pin_is_asked(app, as_client):
 
 def test_wrong_pins_lock_the_device_with_a_message_about_the_trust_person(app, as_client):
     client, user = as_client
+    user.language = "en"
     user.trust_person = factories.staff(display_name="Lotte")
     db.session.commit()
     _go_idle(user)
@@ -166,7 +169,7 @@ def test_staff_sign_in_with_argon2id_password(app, client):
     assert person.password_hash.startswith("$argon2id$")
     token = csrf_token(client, "/staff/sign-in")
     wrong = client.post("/staff/sign-in", data={"csrf_token": token, "email": "lotte@example.org",
-                                                "password": "wrong"})
+                                                "password": "wrong"}, headers=ENGLISH)
     assert wrong.status_code == 400 and "do not match" in wrong.get_data(as_text=True)
     assert 'value="lotte@example.org"' in wrong.get_data(as_text=True)  # input kept
     ok = client.post("/staff/sign-in", data={"csrf_token": token, "email": "Lotte@Example.org ",
@@ -188,7 +191,7 @@ def test_staff_sign_in_refuses_clients_and_open_redirects(app, client):
 def test_staff_sign_in_bad_input_keeps_the_form(app, client):
     token = csrf_token(client, "/staff/sign-in")
     response = client.post("/staff/sign-in", data={"csrf_token": token, "email": "not-an-address" * 30,
-                                                   "password": ""})
+                                                   "password": ""}, headers=ENGLISH)
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "not an e-mail address" in body and "fill in your password" in body
@@ -216,3 +219,14 @@ def test_forms_without_csrf_are_refused(app, as_client):
     client, _user = as_client
     response = client.post("/did-it", data={"pick": "win:bus", "client_uuid": "6f1c2f9e-2a7e-4a51-a5a0-3c4b0f1a1b2c"})
     assert response.status_code == 400
+
+
+def test_an_idle_htmx_swap_loads_the_pin_page_instead_of_swapping_it_in(app, as_client):
+    client, user = as_client
+    appointment = factories.appointment(user)
+    db.session.commit()
+    token = csrf_token(client, "/week")
+    _go_idle(user)
+    response = client.post(f"/week/{appointment.id}/reply", data={"csrf_token": token, "answer": "coming"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == "/unlock"

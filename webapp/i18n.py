@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import request, session
+from flask import g, request, session
 from flask_login import current_user
 
 
@@ -27,6 +27,10 @@ DEFAULT_LANGUAGE = "nl"
 def get_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
+    # A phone waiting for its PIN is not signed in yet, but we know whose it is and their language.
+    device = g.get("device")
+    if device is not None and device.user.language in LANGUAGES:
+        return device.user.language
     if session.get("lang") in LANGUAGES:
         return session["lang"]
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE

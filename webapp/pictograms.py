@@ -138,7 +138,7 @@ PICTOGRAMS: dict[str, Pictogram] = dict([
     _p("action.ok", "2714", _l("OK")),
     _p("action.reached", "1F3C6", _l("Reached")),
     _p("action.pause", "23F8", _l("Pause")),
-    _p("action.resume", "25B6", _l("Start again"), mirrors=True),
+    _p("action.resume", "25B6", _l("Continue"), mirrors=True),
     _p("action.coming", "1F44D", _l("I'm coming")),
     _p("action.cannot_come", "274C", _l("I can't come")),
     _p("action.need_help", "1F64B", _l("I need help")),

@@ -2,11 +2,11 @@
 
 from functools import wraps
 
-from flask import current_app, g, redirect, request, url_for
+from flask import current_app, g, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from webapp.domain import auth
-from webapp.extensions import login_manager
+from webapp.extensions import htmx, login_manager
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -62,6 +62,15 @@ def clear_device_cookie(response) -> None:
                            secure=current_app.config["SESSION_COOKIE_SECURE"])
 
 
+def leave_for(url: str):
+    """Send the browser elsewhere; an htmx swap is told to load the whole page, not swap it in."""
+    if htmx:
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 def _signed_in_device():
     current_user._get_current_object()  # runs the loader, which sets g.device and g.device_state
     return g.get("device"), g.get("device_state")
@@ -76,9 +85,9 @@ def client_required(view):
         if current_user.is_authenticated and current_user.is_client:
             return view(*args, **kwargs)
         if device is not None and device.kind == "device":
-            return redirect(url_for({"choose_pin": "auth.choose_pin", "unlock": "auth.unlock",
-                                     "locked": "auth.locked"}[state]))
-        return redirect(url_for("auth.welcome"))
+            return leave_for(url_for({"choose_pin": "auth.choose_pin", "unlock": "auth.unlock",
+                                      "locked": "auth.locked"}[state]))
+        return leave_for(url_for("auth.welcome"))
 
     return wrapped
 
@@ -89,7 +98,7 @@ def staff_required(view):
         _signed_in_device()
         if current_user.is_authenticated and current_user.is_staff:
             return view(*args, **kwargs)
-        return redirect(url_for("auth.staff_sign_in", next=request.path))
+        return leave_for(url_for("auth.staff_sign_in", next=request.path))
 
     return wrapped
 

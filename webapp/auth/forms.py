@@ -10,7 +10,7 @@ from webapp.domain.auth import valid_pin_shape
 
 def pin_shape(form, field):
     if not valid_pin_shape(field.data or ""):
-        raise ValidationError(_l("Tap four numbers."))
+        raise ValidationError(_l("Tap 4 numbers."))
 
 
 class PinForm(FlaskForm):

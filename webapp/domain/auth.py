@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
 
 from webapp.extensions import db
 from webapp.models import DeviceSession, Invitation, User, utcnow
@@ -100,7 +101,7 @@ def start_session(user: User, kind: str, lifetime: timedelta, user_agent: str | 
 def find_session(token: str) -> DeviceSession | None:
     """The live session behind a cookie, with its user, in one query."""
     device = db.session.scalar(
-        select(DeviceSession).join(DeviceSession.user)
+        select(DeviceSession).join(DeviceSession.user).options(contains_eager(DeviceSession.user))
         .where(DeviceSession.token_hash == hash_token(token))
     )
     if device is None or device.revoked_at or device.expires_at <= utcnow() or not device.user.active:
