@@ -1,6 +1,7 @@
 """Budgets that count (DESIGN.md §6): SQL queries per page, constant in data size; partial weight."""
 
 import gzip
+import re
 from datetime import timedelta
 
 import brotli
@@ -50,7 +51,7 @@ def test_queries_per_page_are_few_and_constant(app, as_client, path):
             response = client.get(path)
         assert response.status_code == 200
         counts.append(len(statements))
-    print(f"{path}: {counts[0]} queries with 3 wins, {counts[1]} with 3000")  # noqa: T201
+    print(f"{path}: {counts[0]} queries with 3 wins, {counts[1]} with 3000")
     assert counts[0] == counts[1], "queries must not grow with the data"
     assert counts[1] <= PAGES[path], statements
 
@@ -98,7 +99,7 @@ def test_htmx_partials_weigh_at_most_10_kb_compressed(as_client):
         assert response.headers.get("Content-Encoding") in ("br", "gzip"), path
         assert b"<html" not in _decoded(response), path
         size = _compressed_size(response)
-        print(f"{path}: {size} bytes compressed")  # noqa: T201
+        print(f"{path}: {size} bytes compressed")
         assert size <= 10_000, path
         assert "HX-Request" in response.headers.get("Vary", "")
 
@@ -107,3 +108,19 @@ def test_pages_are_compressed(as_client):
     client, _user = as_client
     response = client.get("/", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") == "gzip"
+
+
+def test_static_files_are_compressed_and_cached_for_good_when_versioned(client):
+    page = client.get("/welcome").get_data(as_text=True)
+    urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert any(u.startswith("/static/js/htmx.min.js?v=") for u in urls)
+    for url in urls:
+        response = client.get(url, headers={"Accept-Encoding": "br, gzip"})
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+        assert "Cookie" not in response.headers.get("Vary", "") and "Set-Cookie" not in response.headers, url
+        assert response.headers["Content-Encoding"] == "br", url  # CSS, JS and SVG all compress
+    htmx_js = client.get("/static/js/htmx.min.js", headers={"Accept-Encoding": "br"})
+    assert len(htmx_js.get_data()) < 16_000  # brotli at its best level
+    assert client.get("/static/js/htmx.min.js").headers["Cache-Control"] == "public, max-age=3600"
+    assert client.get("/static/../webapp/config.py").status_code == 404

@@ -10,7 +10,7 @@ def create_app(config=None) -> Flask:
 
     app.config.from_object(config or Config)
 
-    from webapp import database, errors, security, templating
+    from webapp import assets, database, errors, security, templating
     from webapp.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
     from webapp.i18n import get_locale, get_timezone
     from webapp.models.base import render_item
@@ -27,6 +27,7 @@ def create_app(config=None) -> Flask:
     limiter.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
 
     from webapp.auth.views import bp as auth_bp

@@ -32,6 +32,7 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("COOKIE_SECURE", "1") == "1"
     DEVICE_COOKIE_NAME = "stap_device"
 
+    MAX_CONTENT_LENGTH = 256 * 1024  # forms only: a few short fields
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone all day must still post
 
     CLIENT_IDLE = timedelta(minutes=15)  # then only the PIN is asked again
@@ -50,7 +51,6 @@ class Config:
         "image/svg+xml", "application/json", "application/manifest+json",
     ]
     COMPRESS_MIN_SIZE = 256
-    SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=7)
 
 
 class TestConfig(Config):

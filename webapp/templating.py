@@ -1,6 +1,9 @@
 """What every template can use: pictograms, dates in the user's language, the language list."""
 
+import functools
+import hashlib
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, format_time
@@ -36,7 +39,26 @@ def relative_day(dt: datetime, now: datetime) -> str | None:
     return {0: _("Today"), 1: _("Tomorrow")}.get(days)
 
 
+@functools.cache
+def _file_version(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+    except OSError:
+        return "0"
+
+
+def versioned_static(app):
+    """Static URLs carry a hash of the file, so a long browser cache never serves an old version."""
+
+    def add_version(endpoint, values):
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            values["v"] = _file_version(str(Path(app.static_folder) / values["filename"]))
+
+    return add_version
+
+
 def init_app(app):
+    app.url_defaults(versioned_static(app))
     app.jinja_env.globals.update(
         picto_info=pictograms.get, LANGUAGES=LANGUAGES, current_language=current_language,
         clock_hands=clock_hands, relative_day=relative_day, now=utcnow,
