@@ -19,6 +19,7 @@ from tests import factories
 from webapp import pictograms
 from webapp.domain import auth
 from webapp.extensions import db
+from webapp.templating import clock_time
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE / "screenshots"
@@ -90,6 +91,11 @@ class Words:
         with force_locale(self.lang):
             return str(pictograms.get(name).label)
 
+    def clock(self, dt) -> str:
+        """A time of day as the app writes it in this language."""
+        with force_locale(self.lang):
+            return clock_time(dt)
+
 
 # --- a client and their phone ---------------------------------------------------------------------
 
@@ -127,13 +133,15 @@ def enrol(page: Page, app, user, pin: str = "2468", shot=None) -> None:
 
     `shot(name)`, when given, is called on each screen on the way (the accessibility walk uses it).
     """
-    t = Words(user.language)
     token = invite(app, user)
     page.goto(f"/i/{token}")
-    expect(page.get_by_role("heading", level=1)).to_have_text(t("Hello %(name)s!", name=user.display_name))
+    # Until Start is tapped the page follows the phone's language (Accept-Language), not the client's.
+    before = Words(page.locator("html").get_attribute("lang"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(before("Hello %(name)s!", name=user.display_name))
     if shot:
         shot("invitation")
-    page.get_by_role("button", name=t("Start"), exact=True).tap()
+    page.get_by_role("button", name=before("Start"), exact=True).tap()
+    t = Words(user.language)  # from here on, the client's own language
     choose_pin(page, t, pin, shot)
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("link", name=t.picto("action.did_it"), exact=True)).to_be_visible()
@@ -141,7 +149,7 @@ def enrol(page: Page, app, user, pin: str = "2468", shot=None) -> None:
 
 @pytest.fixture
 def new_client():
-    """A client who has been invited but has no PIN yet, in a language; `new_client("ar")`."""
+    """A client in a language, with no PIN yet (enrol() invites them): `new_client("ar")`."""
 
     def make(lang="nl", **kwargs):
         user = factories.client(pin=None, language=lang, **kwargs)
