@@ -49,14 +49,21 @@ def test_invitation_enrols_the_device_then_asks_for_a_new_pin_twice(app, client)
     assert 'dir="rtl"' in page.get_data(as_text=True)  # the invitation speaks the client's language
     token_ = csrf_token(client, "/pin/new")
     again = client.post("/pin/new", data={"csrf_token": token_, "pin": "2468"})
-    assert again.status_code == 200 and 'value="2468"' in again.get_data(as_text=True)
-    mismatch = client.post("/pin/new", data={"csrf_token": token_, "pin": "1111", "first": "2468"})
-    assert mismatch.status_code == 400
-    ok = client.post("/pin/new", data={"csrf_token": token_, "pin": "2468", "first": "2468"})
+    assert again.status_code == 200 and "2468" not in again.get_data(as_text=True)  # no PIN in the page
+    mismatch = client.post("/pin/new", data={"csrf_token": token_, "pin": "1111"})
+    assert mismatch.status_code == 400  # and it starts over
+    client.post("/pin/new", data={"csrf_token": token_, "pin": "2468"})
+    ok = client.post("/pin/new", data={"csrf_token": token_, "pin": "2468"})
     assert ok.location == "/"
     assert client.get("/").status_code == 200
     db.session.expire_all()
     assert auth.check_secret(user.pin_hash, "2468") and user.pin_hash.startswith("$argon2id$")
+
+
+def test_the_invitation_speaks_the_invited_clients_language(app, client):
+    token = invite(app, factories.client(pin=None, language="ar"))
+    page = client.get(f"/i/{token}", headers=ENGLISH).get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in page
 
 
 def test_an_invitation_works_once(app, client):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from flask import g, request, session
+from flask_babel import get_locale as babel_locale
 from flask_login import current_user
 
 
@@ -41,4 +42,5 @@ def get_timezone() -> str:
 
 
 def current_language() -> Language:
-    return LANGUAGES[get_locale()]
+    """The language this response is in (the selector's choice, or a forced one)."""
+    return LANGUAGES.get(str(babel_locale()), LANGUAGES[DEFAULT_LANGUAGE])

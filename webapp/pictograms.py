@@ -134,7 +134,7 @@ PICTOGRAMS: dict[str, Pictogram] = dict([
     _p("action.add", "2795", _l("Add")),
     _p("action.back", "2B05", _l("Back"), mirrors=True),
     _p("action.next", "27A1", _l("Next"), mirrors=True),
-    _p("action.erase", "2B05", _l("Erase"), mirrors=True),
+    _p("action.erase", "2B05", _l("Erase")),  # the keypad stays left-to-right, so its arrow does too
     _p("action.ok", "2714", _l("OK")),
     _p("action.reached", "1F3C6", _l("Reached")),
     _p("action.pause", "23F8", _l("Pause")),

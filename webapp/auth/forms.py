@@ -17,10 +17,6 @@ class PinForm(FlaskForm):
     pin = PasswordField(_l("PIN"), validators=[pin_shape])
 
 
-class NewPinForm(PinForm):
-    first = HiddenField()  # the PIN of the first round, to check the second against
-
-
 class StaffSignInForm(FlaskForm):
     email = EmailField(_l("E-mail address"), filters=[lambda v: (v or "").strip().lower()], validators=[
         DataRequired(_l("Please fill in your e-mail address.")),

@@ -1,15 +1,16 @@
 """Signing in without reading: invitation link, picture-keypad PIN; and staff sign-in."""
 
 from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.auth.forms import LanguageForm, NewPinForm, PinForm, StaffSignInForm
+from webapp.auth.forms import LanguageForm, PinForm, StaffSignInForm
 from webapp.client.forms import ConfirmForm
 from webapp.domain import auth
 from webapp.extensions import db, limiter
 from webapp.htmx import render
-from webapp.i18n import LANGUAGES
+from webapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from webapp.security import clear_device_cookie, set_device_cookie
 
 bp = Blueprint("auth", __name__)
@@ -47,7 +48,8 @@ def invitation(token):
         response = redirect(url_for("auth.choose_pin"))
         set_device_cookie(response, device_token, config["CLIENT_DEVICE_LIFETIME"])
         return response
-    return render("auth/invitation.html", form=form, client=found.user)
+    with force_locale(found.user.language or DEFAULT_LANGUAGE):
+        return render("auth/invitation.html", form=form, client=found.user)
 
 
 def _device_in(*states):
@@ -63,18 +65,16 @@ def choose_pin():
     device = _device_in("choose_pin")
     if device is None:
         return redirect(url_for("client.home"))
-    form = NewPinForm()
+    form = PinForm()
     if form.validate_on_submit():
-        if not form.first.data:  # first round: ask for the same PIN once more
-            return render("auth/choose_pin.html", form=NewPinForm(formdata=None, first=form.pin.data), again=True)
-        if form.first.data != form.pin.data:
-            form = NewPinForm(formdata=None)
-            return render("auth/choose_pin.html", status=400, form=form, mismatch=True)
-        auth.choose_pin(device, form.pin.data)
+        outcome = auth.choose_pin(device, form.pin.data)
         db.session.commit()
-        return redirect(url_for("client.home"))
+        if outcome == "chosen":
+            return redirect(url_for("client.home"))
+        return render("auth/choose_pin.html", status=200 if outcome == "again" else 400,
+                      form=PinForm(formdata=None), again=outcome == "again", mismatch=outcome == "mismatch")
     return render("auth/choose_pin.html", status=400 if form.is_submitted() else 200, form=form,
-                  again=bool(form.first.data))
+                  again=device.pending_pin_hash is not None)
 
 
 @bp.route("/unlock", methods=["GET", "POST"])

@@ -156,12 +156,23 @@ def valid_pin_shape(pin: str) -> bool:
     return len(pin) == PIN_LENGTH and pin.isascii() and pin.isdigit()
 
 
-def choose_pin(device: DeviceSession, pin: str) -> None:
-    device.user.pin_hash = hash_secret(pin)
+def choose_pin(device: DeviceSession, pin: str) -> str:
+    """One round of choosing a PIN: "again" after the first, then "chosen" or "mismatch" (start over)."""
+    if device.pending_pin_hash is None:
+        device.pending_pin_hash = hash_secret(pin)
+        db.session.flush()
+        return "again"
+    if not check_secret(device.pending_pin_hash, pin):
+        device.pending_pin_hash = None
+        db.session.flush()
+        return "mismatch"
+    device.user.pin_hash = device.pending_pin_hash
+    device.pending_pin_hash = None
     device.needs_new_pin = False
     device.failed_pins = 0
     device.last_seen_at = utcnow()
     db.session.flush()
+    return "chosen"
 
 
 def try_pin(device: DeviceSession, pin: str, failures_before_lock: int) -> bool:

@@ -3,10 +3,19 @@
 from webapp.models.appointments import REPLIES, Appointment
 from webapp.models.base import Base, utcnow
 from webapp.models.people import ROLES, STAFF_ROLES, DeviceSession, Invitation, Organisation, User
+from webapp.models.sharing import (
+    CATEGORIES,
+    CONSENT_TEXT_VERSION,
+    AccessLog,
+    CircleMember,
+    Reaction,
+    Share,
+    Suggestion,
+)
 from webapp.models.trajectory import GOAL_STATUSES, Goal, Strength, Win
 
 __all__ = [
-    "GOAL_STATUSES", "REPLIES", "ROLES", "STAFF_ROLES",
-    "Appointment", "Base", "DeviceSession", "Goal", "Invitation", "Organisation",
-    "Strength", "User", "Win", "utcnow",
+    "CATEGORIES", "CONSENT_TEXT_VERSION", "GOAL_STATUSES", "REPLIES", "ROLES", "STAFF_ROLES",
+    "AccessLog", "Appointment", "Base", "CircleMember", "DeviceSession", "Goal", "Invitation", "Organisation",
+    "Reaction", "Share", "Strength", "Suggestion", "User", "Win", "utcnow",
 ]

@@ -72,6 +72,8 @@ class DeviceSession(Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     needs_new_pin: Mapped[bool] = mapped_column(default=False)
+    # The first round of a new PIN, hashed: the confirming round is checked against it, so no PIN sits in a page.
+    pending_pin_hash: Mapped[str | None] = mapped_column(String(200))
     failed_pins: Mapped[int] = mapped_column(default=0)
     locked_at: Mapped[datetime | None]
     user_agent: Mapped[str | None] = mapped_column(String(200))

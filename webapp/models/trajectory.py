@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
@@ -19,6 +19,9 @@ class Goal(Base):
     template: Mapped[str] = mapped_column(String(40))  # also the goal's pictogram
     title: Mapped[str | None] = mapped_column(String(80))  # own words, optional
     status: Mapped[str] = mapped_column(String(10), default="active")
+    # Hidden from everyone, even where goals are shared.
+    private: Mapped[bool] = mapped_column(default=False, server_default=false())
+    suggested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_changed_at: Mapped[datetime | None]
 
@@ -39,6 +42,7 @@ class Win(Base):
     mood: Mapped[str | None] = mapped_column(String(10))
     text: Mapped[str | None] = mapped_column(String(140))
     client_uuid: Mapped[str] = mapped_column(String(36))
+    private: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     goal: Mapped[Goal | None] = relationship()
@@ -52,4 +56,5 @@ class Strength(Base):
     key: Mapped[str | None] = mapped_column(String(40))  # from the catalogue, or None for own words
     own_words: Mapped[str | None] = mapped_column(String(80))
     named_by: Mapped[str] = mapped_column(String(15), default="self")  # self | trust_person
+    suggested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

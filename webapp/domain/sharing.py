@@ -1,0 +1,120 @@
+"""Who may see what of a client, and the one guarded door staff go through to see it.
+
+Staff reach client data only through `look` (one category) or the caseload's batched reads;
+both check active shares and write the access log in the same unit of work.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert, or_, select
+
+from webapp.extensions import db
+from webapp.models import CATEGORIES, AccessLog, CircleMember, Share, User, utcnow
+
+
+def _active(now: datetime):
+    return (Share.revoked_at.is_(None), or_(Share.ends_at.is_(None), Share.ends_at > now))
+
+
+# --- the client's side ---------------------------------------------------------------------------
+
+@dataclass
+class Person:
+    """Someone around the client, with the categories the client currently shares with them."""
+
+    user: User
+    is_trust_person: bool
+    shares: dict[str, Share] = field(default_factory=dict)
+
+
+def people_of(client: User) -> list[Person]:
+    """The trust person first, then the others in the client's circle: two queries."""
+    members = db.session.scalars(
+        select(User).join(CircleMember, CircleMember.staff_id == User.id)
+        .where(CircleMember.client_id == client.id, User.active.is_(True)).order_by(CircleMember.added_at)
+    ).all()
+    people = [Person(client.trust_person, True)] if client.trust_person else []
+    people += [Person(member, False) for member in members if member.id != client.trust_person_id]
+    by_id = {p.user.id: p for p in people}
+    for share in db.session.scalars(select(Share).where(Share.client_id == client.id, *_active(utcnow()))):
+        if share.grantee_id in by_id:
+            by_id[share.grantee_id].shares[share.category] = share
+    return people
+
+
+def person_of(client: User, staff_id: int) -> Person | None:
+    return next((p for p in people_of(client) if p.user.id == staff_id), None)
+
+
+def grant(client: User, grantee: User, category: str, ends_at: datetime | None = None) -> Share:
+    """Share a category with a person; one tap. A running share is replaced, so its end date can change."""
+    revoke(client, grantee, category)
+    share = Share(client_id=client.id, grantee_id=grantee.id, category=category, ends_at=ends_at)
+    db.session.add(share)
+    db.session.flush()
+    return share
+
+
+def revoke(client: User, grantee: User, category: str) -> None:
+    now = utcnow()
+    for share in db.session.scalars(select(Share).where(
+            Share.client_id == client.id, Share.grantee_id == grantee.id, Share.category == category,
+            *_active(now))):
+        share.revoked_at = now
+    db.session.flush()
+
+
+def looks_at(client: User, limit: int = 100) -> list[AccessLog]:
+    """Who looked at what, newest first, for the client's own timeline."""
+    return db.session.scalars(
+        select(AccessLog).where(AccessLog.client_id == client.id).order_by(AccessLog.at.desc()).limit(limit)
+    ).all()
+
+
+def add_to_circle(client: User, staff: User, added_by: User) -> None:
+    if staff.id == client.trust_person_id or not staff.is_staff:
+        return
+    exists = db.session.scalar(select(CircleMember.id).where(CircleMember.client_id == client.id,
+                                                             CircleMember.staff_id == staff.id))
+    if not exists:
+        db.session.add(CircleMember(client_id=client.id, staff_id=staff.id, added_by_id=added_by.id))
+        db.session.flush()
+
+
+# --- the staff side ------------------------------------------------------------------------------
+
+def shared_categories(staff: User, client_id: int) -> set[str]:
+    return set(db.session.scalars(select(Share.category).where(
+        Share.grantee_id == staff.id, Share.client_id == client_id, *_active(utcnow()))))
+
+
+def look(staff: User, client_id: int, categories: tuple[str, ...] = CATEGORIES) -> set[str]:
+    """The guarded door: which of `categories` this staff member may see of this client now.
+
+    Every category it lets through is written to the access log, so the client sees the look.
+    """
+    allowed = shared_categories(staff, client_id) & set(categories)
+    if allowed:
+        log(staff, [(client_id, category) for category in sorted(allowed)], "client")
+    return allowed
+
+
+def log(staff: User, reads: list[tuple[int, str]], context: str) -> None:
+    """One insert for any number of reads (the caseload reads many clients at once)."""
+    if reads:
+        now = utcnow()
+        db.session.execute(insert(AccessLog), [
+            {"staff_id": staff.id, "client_id": client_id, "category": category, "context": context, "at": now}
+            for client_id, category in reads
+        ])
+
+
+def visible_client(staff: User, client_id: int) -> User | None:
+    """A client this staff member may open: their own caseload, or anyone who shares something with them."""
+    client = db.session.get(User, client_id)
+    if client is None or not client.is_client or not client.active:
+        return None
+    if client.trust_person_id == staff.id or shared_categories(staff, client_id):
+        return client
+    return None
