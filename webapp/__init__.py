@@ -31,7 +31,9 @@ def create_app(config=None) -> Flask:
     errors.init_app(app)
 
     from webapp.auth.views import bp as auth_bp
-    from webapp.client.views import bp as client_bp
+    from webapp.client import bp as client_bp
+    from webapp.client import people, views  # noqa: F401 - their routes join the client blueprint
+    from webapp.staff import actions  # noqa: F401 - its routes join the staff blueprint
     from webapp.staff.views import bp as staff_bp
 
     app.register_blueprint(auth_bp)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from webapp.domain import auth
+from webapp.domain import auth, sharing
 from webapp.domain.catalogue import domain_of
 from webapp.extensions import db
 from webapp.models import Appointment, Goal, Organisation, Strength, User, Win, utcnow
@@ -34,30 +34,32 @@ CLIENTS = [
      "goals": [("find_home", None, 2), ("pay_debts", "Elke maand iets afbetalen", 3),
                ("childcare", None, 1), ("dutch_class", None, 4)],
      "strengths": ["caring", "cooking", "never_give_up"], "own_strength": "Geduldig met mijn zoon",
+     "shares": ["goals", "wins", "week", "mood"],
      "free_wins": ["letters", "called"],
      "appointments": [(1, 10, "social_services", "Sociale dienst Bornem", "id_card,letters"),
                       (4, 14, "housing_visit", "Sociaal Verhuurkantoor Rivierenland", "id_card"),
                       (9, 9, "dutch_class", "VDAB Willebroek", "")]},
     {"username": "bart", "display_name": "Bart", "language": "nl", "trust_person": "lotte",
      "goals": [("stay_clean", None, 5), ("find_home", None, 0), ("daily_rhythm", None, 2)],
-     "strengths": ["hands", "making_people_laugh"], "own_strength": None,
+     "strengths": ["hands", "making_people_laugh"], "own_strength": None, "shares": ["week"],
      "free_wins": ["went_out", "asked_help"],
      "appointments": [(2, 11, "doctor", "Therapiepraktijk De Brug", "medicines"),
                       (6, 15, "money_advice", "Sociale dienst Bornem", "payslip,bank_card")]},
     {"username": "freddy", "display_name": "Freddy", "language": "nl", "trust_person": "lotte",
      "goals": [("support_group", None, 3), ("meet_people", None, 1), ("walk_more", None, 2)],
-     "strengths": ["gardening", "friendly"], "own_strength": None,
+     "strengths": ["gardening", "friendly"], "own_strength": None, "shares": [],
      "free_wins": ["went_out"],
      "appointments": [(3, 13, "therapy", "Therapiepraktijk De Brug", "")]},
     {"username": "amor", "display_name": "Amor", "language": "nl", "trust_person": "youssef",
      "goals": [("find_home", None, 1), ("course", None, 2), ("justice_appointments", None, 2)],
-     "strengths": ["hands", "on_time", "driving"], "own_strength": None,
+     "strengths": ["hands", "on_time", "driving"], "own_strength": None, "shares": ["goals", "strengths"],
      "free_wins": ["appointment"],
      "appointments": [(1, 9, "court", "Sociale dienst Bornem", "id_card,letters"),
                       (5, 10, "training", "VDAB Willebroek", "id_card")]},
     {"username": "saled", "display_name": "Saled", "language": "ar", "trust_person": "youssef",
      "goals": [("find_job", None, 2), ("dutch_class", None, 3), ("id_papers", None, 1), ("talk_to_someone", None, 1)],
      "strengths": ["hands", "languages", "never_give_up", "on_time"], "own_strength": None,
+     "shares": ["goals", "wins", "strengths", "week", "mood"],
      "free_wins": ["bus", "letters"],
      "appointments": [(1, 14, "job_interview", "VDAB Willebroek", "id_card,payslip"),
                       (3, 9, "dutch_class", "VDAB Willebroek", ""),
@@ -134,6 +136,9 @@ def _trajectory(client: User, persona: dict) -> int:
         count += 1
     if persona["own_strength"]:
         db.session.add(Strength(client_id=client.id, own_words=persona["own_strength"]))
+        count += 1
+    for category in persona["shares"]:  # what this persona chose to share with their trust person
+        sharing.grant(client, client.trust_person, category)
         count += 1
     db.session.flush()
     return count

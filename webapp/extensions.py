@@ -12,7 +12,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from webapp.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# Rows stay loaded after the request's commit, so rendering after it costs no second round of queries.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

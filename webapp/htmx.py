@@ -1,6 +1,6 @@
 """The same URL serves a whole page or, to htmx, only the fragment it swaps."""
 
-from flask import make_response, render_template
+from flask import make_response, redirect, render_template
 
 from webapp.extensions import htmx
 
@@ -15,3 +15,10 @@ def render(page: str, partial: str | None = None, status: int = 200, **context):
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def swap_or_redirect(partial: str, url: str, **context):
+    """After a POST: htmx gets the fragment to swap; a plain form post goes back to the page (PRG)."""
+    if wants_fragment():
+        return render(partial, partial, **context)
+    return redirect(url)

@@ -102,6 +102,7 @@ PICTOGRAMS: dict[str, Pictogram] = dict([
     _p("kind.training", "1F393", _l("Training")),
     _p("kind.court", "2696", _l("Court")),
     _p("kind.money_advice", "1F4B6", _l("Money advice")),
+    _p("kind.meeting", "1F9D1-200D-1F91D-200D-1F9D1", _l("Meeting with my trust person")),
     # what to bring
     _p("bring.id_card", "1FAAA", _l("Identity card")),
     _p("bring.bank_card", "1F4B3", _l("Bank card")),
@@ -152,6 +153,32 @@ PICTOGRAMS: dict[str, Pictogram] = dict([
     _p("action.write", "270F", _l("In my own words")),
     _p("action.stone", "1FAA8", _l("Stepping stone")),
     _p("action.letter", "1F4DD", _l("Note")),
+    _p("action.people", "1F465", _l("My people")),
+    _p("action.looked", "1F440", _l("Who looked")),
+    _p("action.wins", "1F31F", _l("My small wins")),
+    _p("action.person", "1F9D1", _l("Person")),
+    _p("action.shared", "1F441", _l("Can see it")),
+    _p("action.not_shared", "1F648", _l("Cannot see it")),
+    _p("action.private", "1F512", _l("Only for me")),
+    _p("action.yes", "2705", _l("Yes")),
+    _p("action.no", "274C", _l("No")),
+    _p("action.suggest", "1F4AD", _l("Suggest")),
+    _p("action.invite", "1F4F1", _l("Invite")),
+    # what a client can share, one category at a time
+    _p("category.goals", "1F3AF", _l("Goals")),
+    _p("category.wins", "1F31F", _l("Small wins")),
+    _p("category.strengths", "1F4AA", _l("Strengths")),
+    _p("category.week", "1F4C5", _l("Appointments")),
+    _p("category.mood", "1F642", _l("Mood")),
+    # how long a share lasts
+    _p("until.week", "1F4C5", _l("For 1 week")),
+    _p("until.month", "1F4C5", _l("For 1 month")),
+    _p("until.three_months", "1F4C5", _l("For 3 months")),
+    _p("until.always", "267E", _l("Until I stop it")),
+    # a trust person's reaction to a win
+    _p("reaction.high_five", "1F590", _l("High five")),
+    _p("reaction.heart", "2764", _l("Heart")),
+    _p("reaction.star", "2B50", _l("Star")),
 ])
 
 

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import UUID, DataRequired, Length, Optional, ValidationError
 
-from webapp.domain.catalogue import LIFE_DOMAINS, MOODS, STRENGTHS, WIN_PICKS
-from webapp.models import GOAL_STATUSES, REPLIES
+from webapp.domain.catalogue import LIFE_DOMAINS, MOODS, SHARE_PERIODS, STRENGTHS, WIN_PICKS
+from webapp.models import CATEGORIES, GOAL_STATUSES, REPLIES
 
 TEMPLATES = {t for templates in LIFE_DOMAINS.values() for t in templates}
 
@@ -66,3 +66,30 @@ class StrengthForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with only the CSRF token: remove, sign out, redeem an invitation."""
+
+
+class ShareForm(FlaskForm):
+    """The state the client wants, not a flip: a repeated tap (or a replayed post) changes nothing more."""
+
+    toggle = HiddenField(validators=[one_of({f"{c}:{s}" for c in CATEGORIES for s in "01"},
+                                            _l("Tap one of the buttons."))])
+
+    @property
+    def category(self) -> str:
+        return self.toggle.data.split(":")[0]
+
+    @property
+    def shared(self) -> bool:
+        return self.toggle.data.endswith(":1")
+
+
+class UntilForm(FlaskForm):
+    period = HiddenField(validators=[one_of(SHARE_PERIODS, _l("Tap one of the buttons."))])
+
+
+class PrivateForm(FlaskForm):
+    private = HiddenField(validators=[one_of(("1", "0"), _l("Tap one of the buttons."))])
+
+
+class AnswerForm(FlaskForm):
+    answer = HiddenField(validators=[one_of(("yes", "no"), _l("Tap one of the buttons."))])

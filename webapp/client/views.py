@@ -2,26 +2,27 @@
 
 import uuid
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.client import bp
 from webapp.client.forms import (
+    AnswerForm,
     ConfirmForm,
     GoalForm,
     GoalStatusForm,
     MoodForm,
+    PrivateForm,
     ReplyForm,
     StrengthForm,
     WinForm,
 )
-from webapp.domain import appointments, trajectory
+from webapp.domain import appointments, suggestions, trajectory
 from webapp.domain.catalogue import LIFE_DOMAINS, MOODS, STRENGTHS, WIN_PICKS
 from webapp.extensions import db
-from webapp.htmx import render, wants_fragment
+from webapp.htmx import render, swap_or_redirect, wants_fragment
 from webapp.models import Appointment, Goal, Strength, Win
 from webapp.security import client_required
-
-bp = Blueprint("client", __name__)
 
 
 def own_or_404(model, object_id):
@@ -36,7 +37,8 @@ def own_or_404(model, object_id):
 def home():
     upcoming = appointments.coming(current_user, limit=1)
     return render("client/home.html", next_appointment=upcoming[0] if upcoming else None,
-                  wins=trajectory.win_count(current_user))
+                  wins=trajectory.win_count(current_user), suggestions=suggestions.pending_for(current_user),
+                  reactions=suggestions.unseen_reactions(current_user), answer_form=AnswerForm())
 
 
 # --- goals ---------------------------------------------------------------------------------------
@@ -45,7 +47,7 @@ def home():
 @client_required
 def goals():
     rows = trajectory.goals_with_stones(current_user)
-    return render("client/goals.html", groups=trajectory.group_by_domain(rows), status_form=GoalStatusForm())
+    return render("client/goals.html", groups=trajectory.group_by_domain(rows))
 
 
 @bp.route("/goals/new", methods=["GET", "POST"])
@@ -73,15 +75,25 @@ def goal_status(goal_id):
         abort(400)
     trajectory.set_goal_status(goal, form.status.data)
     db.session.commit()
-    row = next(r for r in trajectory.goals_with_stones(current_user) if r[0].id == goal.id)
-    return _goal_or_list(row)
+    return _goal_card(goal)
 
 
-def _goal_or_list(row):
-    if wants_fragment():
-        goal, stones, total = row
-        return render("client/_goal.html", goal=goal, stones=stones, total=total, status_form=GoalStatusForm())
-    return redirect(url_for("client.goals"))
+@bp.post("/goals/<int:goal_id>/private")
+@client_required
+def goal_private(goal_id):
+    """Keep one goal to myself, even where goals are shared."""
+    goal = own_or_404(Goal, goal_id)
+    form = PrivateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    trajectory.set_private(goal, form.private.data == "1")
+    db.session.commit()
+    return _goal_card(goal)
+
+
+def _goal_card(goal):
+    _goal, stones, total = next(r for r in trajectory.goals_with_stones(current_user) if r[0].id == goal.id)
+    return swap_or_redirect("client/_goal.html", url_for("client.goals"), goal=goal, stones=stones, total=total)
 
 
 # --- my week -------------------------------------------------------------------------------------
@@ -89,7 +101,7 @@ def _goal_or_list(row):
 @bp.get("/week")
 @client_required
 def week():
-    return render("client/week.html", appointments=appointments.coming(current_user), reply_form=ReplyForm())
+    return render("client/week.html", appointments=appointments.coming(current_user))
 
 
 @bp.post("/week/<int:appointment_id>/reply")
@@ -101,8 +113,7 @@ def reply(appointment_id):
         abort(400)
     appointments.reply(appointment, form.answer.data)
     db.session.commit()
-    return render("client/week.html", "client/_appointment.html", appointment=appointment,
-                  appointments=appointments.coming(current_user), reply_form=ReplyForm())
+    return swap_or_redirect("client/_appointment.html", url_for("client.week"), appointment=appointment)
 
 
 # --- strengths -----------------------------------------------------------------------------------
@@ -129,7 +140,9 @@ def remove_strength(strength_id):
         abort(400)
     trajectory.remove_strength(strength)
     db.session.commit()
-    return _strengths_page(StrengthForm(formdata=None))
+    if wants_fragment():
+        return _strengths_page(StrengthForm(formdata=None))
+    return redirect(url_for("client.strengths"))
 
 
 def _strengths_page(form, status=200):
@@ -162,6 +175,29 @@ def did_it():
     status = 400 if form.is_submitted() else 200
     return render("client/did_it.html", status=status, form=form, goals=trajectory.active_goals(current_user),
                   picks=WIN_PICKS)
+
+
+@bp.get("/wins")
+@client_required
+def wins():
+    """My small wins, newest first, with my trust person's reactions (seen from now on)."""
+    recent = trajectory.recent_wins(current_user)
+    page = render("client/wins.html", wins=recent, total=trajectory.win_count(current_user))
+    suggestions.mark_reactions_seen(current_user)
+    db.session.commit()
+    return page
+
+
+@bp.post("/wins/<int:win_id>/private")
+@client_required
+def win_private(win_id):
+    win = own_or_404(Win, win_id)
+    form = PrivateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    trajectory.set_private(win, form.private.data == "1")
+    db.session.commit()
+    return swap_or_redirect("client/_win.html", url_for("client.wins"), win=win)
 
 
 @bp.route("/wins/<int:win_id>", methods=["GET", "POST"])

@@ -105,7 +105,7 @@ def caseload(staff: User) -> list[Row]:
             if signal.next and signal.next - now <= SOON:
                 row.signals.append("soon")
         seen = [a for a in activity if a and a > EPOCH]
-        if row.shared - {"strengths"} and (not seen or now - max(seen) > QUIET_AFTER):
+        if row.shared & {"goals", "wins", "week"} and (not seen or now - max(seen) > QUIET_AFTER):
             row.quiet = True
             row.signals.append("quiet")
         reads += [(client.id, category) for category in sorted(row.shared)]

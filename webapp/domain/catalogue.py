@@ -29,7 +29,7 @@ STRENGTHS = (
 
 APPOINTMENT_KINDS = (
     "intake", "job_interview", "dutch_class", "doctor", "social_services", "housing_visit", "therapy",
-    "training", "court", "money_advice",
+    "training", "court", "money_advice", "meeting",
 )
 
 BRING_ITEMS = ("id_card", "bank_card", "letters", "payslip", "medicines", "glasses", "phone")
@@ -45,3 +45,6 @@ def domain_of(template: str) -> str | None:
         if template in templates:
             return domain
     return None
+
+# How long a share lasts when the client sets an end: days, or None for "until I stop it".
+SHARE_PERIODS = {"week": 7, "month": 31, "three_months": 92, "always": None}

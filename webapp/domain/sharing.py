@@ -6,11 +6,15 @@ both check active shares and write the access log in the same unit of work.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, or_, select
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import CATEGORIES, AccessLog, CircleMember, Share, User, utcnow
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def _active(now: datetime):
@@ -37,9 +41,14 @@ def people_of(client: User) -> list[Person]:
     people = [Person(client.trust_person, True)] if client.trust_person else []
     people += [Person(member, False) for member in members if member.id != client.trust_person_id]
     by_id = {p.user.id: p for p in people}
-    for share in db.session.scalars(select(Share).where(Share.client_id == client.id, *_active(utcnow()))):
-        if share.grantee_id in by_id:
-            by_id[share.grantee_id].shares[share.category] = share
+    shares = db.session.scalars(select(Share).where(Share.client_id == client.id, *_active(utcnow()))
+                                .options(selectinload(Share.grantee))).all()
+    for share in shares:
+        if share.grantee_id not in by_id:
+            # Whoever can still see something is listed, so the client can always close that eye.
+            by_id[share.grantee_id] = Person(share.grantee, False)
+            people.append(by_id[share.grantee_id])
+        by_id[share.grantee_id].shares[share.category] = share
     return people
 
 
@@ -66,10 +75,18 @@ def revoke(client: User, grantee: User, category: str) -> None:
 
 
 def looks_at(client: User, limit: int = 100) -> list[AccessLog]:
-    """Who looked at what, newest first, for the client's own timeline."""
-    return db.session.scalars(
-        select(AccessLog).where(AccessLog.client_id == client.id).order_by(AccessLog.at.desc()).limit(limit)
+    """Who looked at what, newest first: one line per person, category and day, however often they looked."""
+    rows = db.session.scalars(
+        select(AccessLog).where(AccessLog.client_id == client.id).order_by(AccessLog.at.desc())
+        .limit(limit * 5).options(selectinload(AccessLog.staff))
     ).all()
+    seen, looks = set(), []
+    for row in rows:
+        key = (row.staff_id, row.category, row.at.astimezone(BRUSSELS).date())
+        if key not in seen:
+            seen.add(key)
+            looks.append(row)
+    return looks[:limit]
 
 
 def add_to_circle(client: User, staff: User, added_by: User) -> None:
@@ -111,10 +128,12 @@ def log(staff: User, reads: list[tuple[int, str]], context: str) -> None:
 
 
 def visible_client(staff: User, client_id: int) -> User | None:
-    """A client this staff member may open: their own caseload, or anyone who shares something with them."""
+    """A client this staff member may open: their caseload, their circle, or anyone sharing with them."""
     client = db.session.get(User, client_id)
     if client is None or not client.is_client or not client.active:
         return None
-    if client.trust_person_id == staff.id or shared_categories(staff, client_id):
+    in_circle = db.session.scalar(select(CircleMember.id).where(CircleMember.client_id == client_id,
+                                                                CircleMember.staff_id == staff.id))
+    if client.trust_person_id == staff.id or in_circle or shared_categories(staff, client_id):
         return client
     return None

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from webapp.domain.catalogue import LIFE_DOMAINS, domain_of
 from webapp.extensions import db
@@ -68,6 +68,11 @@ def group_by_domain(items):
     return groups
 
 
+def set_private(item: Goal | Win, private: bool) -> None:
+    item.private = private
+    db.session.flush()
+
+
 def active_goals(client: User) -> list[Goal]:
     return db.session.scalars(
         select(Goal).where(Goal.client_id == client.id, Goal.status == "active").order_by(Goal.created_at)
@@ -100,6 +105,15 @@ def log_win(client: User, client_uuid: str, pictogram: str, goal: Goal | None = 
 
 def _win_by_uuid(client: User, client_uuid: str) -> Win | None:
     return db.session.scalar(select(Win).where(Win.client_id == client.id, Win.client_uuid == client_uuid))
+
+
+def recent_wins(client: User, limit: int = 60, public_only: bool = False) -> list[Win]:
+    """The latest wins with their goal and reactions loaded: three queries, however many there are."""
+    query = (select(Win).where(Win.client_id == client.id).order_by(Win.created_at.desc()).limit(limit)
+             .options(selectinload(Win.goal), selectinload(Win.reactions)))
+    if public_only:
+        query = query.where(Win.private.is_(False))
+    return db.session.scalars(query).all()
 
 
 def set_mood(win: Win, mood: str | None) -> None:

@@ -2,7 +2,9 @@
 
 from webapp.models.appointments import REPLIES, Appointment
 from webapp.models.base import Base, utcnow
+from webapp.models.partners import ApiToken, IdempotencyRecord, PartnerLink
 from webapp.models.people import ROLES, STAFF_ROLES, DeviceSession, Invitation, Organisation, User
+from webapp.models.reminders import CHANNELS, CalendarFeed, PushSubscription, Reminder
 from webapp.models.sharing import (
     CATEGORIES,
     CONSENT_TEXT_VERSION,
@@ -15,6 +17,7 @@ from webapp.models.sharing import (
 from webapp.models.trajectory import GOAL_STATUSES, Goal, Strength, Win
 
 __all__ = [
+    "CHANNELS", "ApiToken", "CalendarFeed", "IdempotencyRecord", "PartnerLink", "PushSubscription", "Reminder",
     "CATEGORIES", "CONSENT_TEXT_VERSION", "GOAL_STATUSES", "REPLIES", "ROLES", "STAFF_ROLES",
     "AccessLog", "Appointment", "Base", "CircleMember", "DeviceSession", "Goal", "Invitation", "Organisation",
     "Reaction", "Share", "Strength", "Suggestion", "User", "Win", "utcnow",

@@ -88,7 +88,7 @@ class Suggestion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[datetime | None]
 
-    staff: Mapped[User] = relationship(foreign_keys=[staff_id])
+    staff: Mapped[User] = relationship(foreign_keys=[staff_id], lazy="joined")
 
 
 class Reaction(Base):
@@ -105,4 +105,4 @@ class Reaction(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[datetime | None]
 
-    staff: Mapped[User] = relationship(foreign_keys=[staff_id])
+    staff: Mapped[User] = relationship(foreign_keys=[staff_id], lazy="joined")

@@ -46,6 +46,8 @@ class Win(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     goal: Mapped[Goal | None] = relationship()
+    reactions: Mapped[list["Reaction"]] = relationship(  # noqa: F821 - webapp.models.sharing
+        order_by="Reaction.created_at", viewonly=True)
 
 
 class Strength(Base):

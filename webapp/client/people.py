@@ -1,0 +1,87 @@
+"""The client's people: what each may see (eye toggles), for how long, and who looked."""
+
+from datetime import timedelta
+
+from flask import abort, url_for
+from flask_login import current_user
+
+from webapp.client import bp
+from webapp.client.forms import AnswerForm, ShareForm, UntilForm
+from webapp.domain import sharing, suggestions
+from webapp.domain.catalogue import SHARE_PERIODS
+from webapp.extensions import db
+from webapp.htmx import render, swap_or_redirect
+from webapp.models import CATEGORIES, Suggestion, utcnow
+from webapp.security import client_required
+
+
+@bp.get("/people")
+@client_required
+def people():
+    return render("client/people.html", people=sharing.people_of(current_user), categories=CATEGORIES,
+                  periods=SHARE_PERIODS)
+
+
+def _person_or_404(staff_id):
+    person = sharing.person_of(current_user, staff_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _person_card(staff_id):
+    return swap_or_redirect("client/_person.html", url_for("client.people"), person=_person_or_404(staff_id),
+                            categories=CATEGORIES, periods=SHARE_PERIODS)
+
+
+@bp.post("/people/<int:staff_id>/share")
+@client_required
+def share(staff_id):
+    """One tap opens or closes the eye on one category for one person."""
+    person = _person_or_404(staff_id)
+    form = ShareForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.shared and form.category not in person.shares:
+        ends = {s.ends_at for s in person.shares.values()}  # a new eye lasts as long as the others
+        sharing.grant(current_user, person.user, form.category, ends.pop() if len(ends) == 1 else None)
+    elif not form.shared:
+        sharing.revoke(current_user, person.user, form.category)
+    db.session.commit()
+    return _person_card(staff_id)
+
+
+@bp.post("/people/<int:staff_id>/until")
+@client_required
+def share_until(staff_id):
+    """An end date for everything shared with this person: after it, they see nothing by themselves."""
+    person = _person_or_404(staff_id)
+    form = UntilForm()
+    if not form.validate_on_submit():
+        abort(400)
+    days = SHARE_PERIODS[form.period.data]
+    ends_at = utcnow() + timedelta(days=days) if days else None
+    for category in list(person.shares):
+        sharing.grant(current_user, person.user, category, ends_at)
+    db.session.commit()
+    return _person_card(staff_id)
+
+
+@bp.get("/looked")
+@client_required
+def looked():
+    return render("client/looked.html", looks=sharing.looks_at(current_user))
+
+
+@bp.post("/suggestions/<int:suggestion_id>")
+@client_required
+def answer_suggestion(suggestion_id):
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None or suggestion.client_id != current_user.id:
+        abort(404)
+    form = AnswerForm()
+    if not form.validate_on_submit() or suggestion.status != "pending":
+        abort(400)
+    suggestions.answer(suggestion, form.answer.data == "yes")
+    db.session.commit()
+    return swap_or_redirect("client/_suggestion.html", url_for("client.home"), suggestion=suggestion)

@@ -1,0 +1,147 @@
+"""Partner organisations: the client's link (consent), API tokens, and appointments planned by partners.
+
+A partner reaches a client only through an active PartnerLink; anything else looks like it does not exist.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from webapp.domain import auth, reminders
+from webapp.extensions import db
+from webapp.models import ApiToken, Appointment, Organisation, PartnerLink, User, utcnow
+
+TOKEN_PREFIX = "stp_"
+SCOPES = ("appointments:read", "appointments:write")
+
+
+# --- links: the client's consent -----------------------------------------------------------------
+
+def partner_organisations() -> list[Organisation]:
+    return db.session.scalars(select(Organisation).where(Organisation.kind == "partner")
+                              .order_by(Organisation.name)).all()
+
+
+def links_of(client: User) -> list[PartnerLink]:
+    return db.session.scalars(select(PartnerLink).where(PartnerLink.client_id == client.id,
+                                                        PartnerLink.revoked_at.is_(None))
+                              .order_by(PartnerLink.created_at)).all()
+
+
+def link(client: User, organisation: Organisation) -> PartnerLink:
+    """Let this partner plan appointments with the client. Linking again keeps the same link."""
+    existing = db.session.scalar(select(PartnerLink).where(
+        PartnerLink.client_id == client.id, PartnerLink.organisation_id == organisation.id,
+        PartnerLink.revoked_at.is_(None)))
+    if existing:
+        return existing
+    new = PartnerLink(client_id=client.id, organisation_id=organisation.id,
+                      client_ref="c_" + secrets.token_urlsafe(12))
+    db.session.add(new)
+    db.session.flush()
+    return new
+
+
+def unlink(partner_link: PartnerLink) -> None:
+    """The partner loses the client on its next request; its planned appointments stay on the phone."""
+    partner_link.revoked_at = utcnow()
+    db.session.flush()
+
+
+def linked_client(organisation_id: int, client_ref: str) -> PartnerLink | None:
+    return db.session.scalar(select(PartnerLink).where(
+        PartnerLink.organisation_id == organisation_id, PartnerLink.client_ref == client_ref,
+        PartnerLink.revoked_at.is_(None)))
+
+
+def linked_clients(organisation_id: int) -> list[PartnerLink]:
+    return db.session.scalars(select(PartnerLink).join(PartnerLink.client).where(
+        PartnerLink.organisation_id == organisation_id, PartnerLink.revoked_at.is_(None))
+        .order_by(User.display_name)).all()
+
+
+# --- API tokens ----------------------------------------------------------------------------------
+
+def create_token(organisation: Organisation, scopes=SCOPES, label: str | None = None) -> str:
+    """A new bearer token, returned once: only its SHA-256 and a short prefix are kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(organisation_id=organisation.id, prefix=token[:12], token_hash=auth.hash_token(token),
+                            scopes=" ".join(scopes), label=label))
+    db.session.flush()
+    return token
+
+
+def find_token(raw: str) -> ApiToken | None:
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == auth.hash_token(raw)))
+    if token is None or token.revoked_at is not None:
+        return None
+    return token
+
+
+def touch_token(token: ApiToken, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+
+
+# --- appointments a partner plans ----------------------------------------------------------------
+
+def plan(partner_link: PartnerLink, kind: str, starts_at: datetime, ends_at: datetime | None, place: str | None,
+         bring: list[str], note: str | None, offsets: list[int] | None, partner_ref: str | None = None
+         ) -> Appointment:
+    appointment = Appointment(
+        client_id=partner_link.client_id, organisation_id=partner_link.organisation_id, kind=kind,
+        starts_at=starts_at, ends_at=ends_at, place=place, bring=",".join(bring), note=note,
+        reminder_offsets=",".join(str(m) for m in offsets) if offsets else None, partner_ref=partner_ref)
+    db.session.add(appointment)
+    db.session.flush()
+    reminders.schedule(appointment)
+    return appointment
+
+
+def move(appointment: Appointment, **changes) -> None:
+    """Change time, place, what to bring or the note; a new time means new reminders and a new reply."""
+    new_time = "starts_at" in changes and changes["starts_at"] != appointment.starts_at
+    for field, value in changes.items():
+        setattr(appointment, field, value)
+    if new_time or "reminder_offsets" in changes:
+        if new_time:
+            appointment.reply, appointment.replied_at = None, None  # asked again for the new time
+        reminders.schedule(appointment)
+    appointment.updated_at = utcnow()
+    db.session.flush()
+
+
+def cancel(appointment: Appointment) -> None:
+    appointment.status = "cancelled"
+    appointment.updated_at = utcnow()
+    reminders.cancel(appointment)
+    db.session.flush()
+
+
+def appointments_of(organisation_id: int, updated_since: datetime | None = None, limit: int = 200
+                    ) -> list[Appointment]:
+    """This partner's appointments with clients still linked to it, oldest change first."""
+    query = (select(Appointment).join(PartnerLink, (PartnerLink.client_id == Appointment.client_id)
+                                      & (PartnerLink.organisation_id == Appointment.organisation_id))
+             .where(Appointment.organisation_id == organisation_id, PartnerLink.revoked_at.is_(None))
+             .order_by(Appointment.updated_at, Appointment.id).limit(limit))
+    if updated_since:
+        query = query.where(Appointment.updated_at > updated_since)
+    return db.session.scalars(query).all()
+
+
+def appointment_of(organisation_id: int, appointment_id: int) -> Appointment | None:
+    found = appointments_by_id(organisation_id, [appointment_id])
+    return found[0] if found else None
+
+
+def appointments_by_id(organisation_id: int, ids: list[int]) -> list[Appointment]:
+    return db.session.scalars(
+        select(Appointment).join(PartnerLink, (PartnerLink.client_id == Appointment.client_id)
+                                 & (PartnerLink.organisation_id == Appointment.organisation_id))
+        .where(Appointment.organisation_id == organisation_id, Appointment.id.in_(ids),
+               PartnerLink.revoked_at.is_(None))).all()
