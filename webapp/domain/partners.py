@@ -12,7 +12,7 @@ from webapp.domain import auth, reminders
 from webapp.extensions import db
 from webapp.models import ApiToken, Appointment, Organisation, PartnerLink, User, utcnow
 
-TOKEN_PREFIX = "stp_"
+TOKEN_PREFIX = "stp_"  # noqa: S105 - a public marker, not a secret
 SCOPES = ("appointments:read", "appointments:write")
 
 

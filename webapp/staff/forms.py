@@ -40,7 +40,8 @@ class SuggestStrengthForm(FlaskForm):
 
 
 class SuggestAppointmentForm(FlaskForm):
-    kind = SelectField(_l("Kind of appointment"), validators=[one_of(APPOINTMENT_KINDS, _l("Choose what the appointment is."))])
+    kind = SelectField(_l("Kind of appointment"),
+                       validators=[one_of(APPOINTMENT_KINDS, _l("Choose what the appointment is."))])
     day = DateField(_l("Day"), validators=[DataRequired(_l("Please choose a day."))])
     at = TimeField(_l("Time"), validators=[DataRequired(_l("Please choose a time."))])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
