@@ -3,13 +3,22 @@
 A route added to the app without a row here fails test_every_route_is_known.
 """
 
+import uuid
+from datetime import timedelta
+
 import pytest
 
 from tests import factories
 from tests.conftest import csrf_token, sign_in
-from webapp.domain import sharing
+from tests.loopback import phone_keys
+from webapp.domain import partners, sharing
 from webapp.extensions import db
-from webapp.models import CATEGORIES, Suggestion
+from webapp.models import CATEGORIES, Suggestion, utcnow
+
+
+class Json(dict):
+    """A JSON body, posted as fetch() does (CSRF token in the X-CSRFToken header), not a form."""
+
 
 # endpoint -> (method, path, form data, kind). Paths use {goal} {appointment} {strength} {win}
 # {suggestion} {client} {staff} placeholders, filled with the rows of the client under test.
@@ -18,6 +27,7 @@ from webapp.models import CATEGORIES, Suggestion
 #       "staff"    any signed-in staff member, no client data
 #       "staff_client"  one client's data for staff: see STAFF_CLIENT_ACCESS
 #       "device"   a step of the device's own sign-in (PIN, lock); behaviour in test_auth.py
+#       "token"    no session: a signed token in the path or body is the key; behaviour in test_reminders.py
 ROUTES = {
     "client.home": ("GET", "/", None, "client"),
     "client.goals": ("GET", "/goals", None, "client"),
@@ -37,6 +47,14 @@ ROUTES = {
     "client.share_until": ("POST", "/people/{staff}/until", {"period": "week"}, "client"),
     "client.looked": ("GET", "/looked", None, "client"),
     "client.answer_suggestion": ("POST", "/suggestions/{suggestion}", {"answer": "no"}, "client"),
+    "pwa.push_subscribe": ("POST", "/push/subscribe", Json(endpoint="https://fcm.googleapis.com/fcm/send/authz",
+                                                           expirationTime=None, keys=phone_keys()[2]), "client"),
+    "pwa.push_unsubscribe": ("POST", "/push/unsubscribe", Json(endpoint="https://fcm.googleapis.com/x"), "client"),
+    "pwa.calendar_open": ("POST", "/calendar", {}, "client"),
+    "pwa.calendar_revoke": ("POST", "/calendar/revoke", {}, "client"),
+    "pwa.service_worker": ("GET", "/sw.js", None, "public"),
+    "pwa.push_reply": ("POST", "/push/reply", Json(token="not-a-token", answer="coming"), "token"),
+    "pwa.calendar_feed": ("GET", "/calendar/1-not-the-token.ics", None, "token"),
     "auth.welcome": ("GET", "/welcome", None, "public"),
     "auth.invitation": ("GET", "/i/unknown-token", None, "public"),
     "auth.language": ("GET", "/language", None, "public"),
@@ -58,7 +76,24 @@ ROUTES = {
                                "staff_client"),
     "staff.suggest_appointment": ("GET", "/staff/clients/{client}/suggest/appointment", None, "staff_client"),
     "static": ("GET", "/static/css/app.css", None, "public"),
+    "client.partner_list": ("GET", "/partners", None, "client"),
+    "client.partner_link": ("POST", "/partners/{org}", {}, "client"),
+    "client.partner_unlink": ("POST", "/partners/{org}/unlink", {}, "client"),
+    "partner.home": ("GET", "/partner/", None, "partner"),
+    "partner.plan": ("GET", "/partner/appointments/new", None, "partner"),
+    "partner.move": ("GET", "/partner/appointments/{planned}", None, "partner"),
+    "partner.cancel": ("POST", "/partner/appointments/{planned}/cancel", {}, "partner"),
+    "partner_api.openapi": ("GET", "/api/v1/openapi.json", None, "public"),
+    "partner_api.catalogue": ("GET", "/api/v1/catalogue", None, "api"),
+    "partner_api.clients": ("GET", "/api/v1/clients", None, "api"),
+    "partner_api.list_appointments": ("GET", "/api/v1/appointments", None, "api"),
+    "partner_api.create_appointment": ("POST", "/api/v1/appointments", "create", "api"),
+    "partner_api.get_appointment": ("GET", "/api/v1/appointments/{planned}", None, "api"),
+    "partner_api.move_appointment": ("PATCH", "/api/v1/appointments/{planned}", {"place": "Markt 2"}, "api"),
+    "partner_api.cancel_appointment": ("POST", "/api/v1/appointments/{planned}/cancel", {}, "api"),
 }
+# Placeholders naming rows that belong to one client: another client gets a 404 for them.
+OWNED = ("{goal}", "{win}", "{strength}", "{appointment}", "{suggestion}", "{staff}")
 
 # Who may use each staff route on the client "sharer" (shares everything with their trust person and
 # goals with a coordinator in their circle) and on "quiet" (shares nothing with their trust person).
@@ -78,7 +113,8 @@ STAFF_CLIENT_ACCESS = {
 STAFF_ROLES = ["trust_person", "quiet_trust_person", "circle_coordinator", "other_trust_person", "coordinator",
                "admin"]
 CLIENT_ROLES = ["sharer", "quiet"]
-ROLES = CLIENT_ROLES + STAFF_ROLES + ["anonymous"]
+PARTNER_ROLES = ["partner_user", "other_partner_user"]
+ROLES = CLIENT_ROLES + STAFF_ROLES + PARTNER_ROLES + ["anonymous"]
 SECRET = "Geheim doel van de klant"
 
 
@@ -109,6 +145,17 @@ def world(app):
         db.session.add(suggestion)
         db.session.flush()
         rows[name]["suggestion"] = suggestion.id
+    partner_org, other_partner_org = factories.organisation(), factories.organisation()
+    for role, org_ in (("partner_user", partner_org), ("other_partner_user", other_partner_org)):
+        users[role] = factories.staff(role="partner_user")
+        users[role].organisation = org_
+    link = partners.link(users["sharer"], partner_org)
+    partners.link(users["quiet"], other_partner_org)
+    planned = partners.plan(link, "intake", utcnow() + timedelta(days=2), None, "Markt 1", [], None, None)
+    for name in CLIENT_ROLES:
+        rows[name].update(org=partner_org.id, planned=planned.id, client_ref=link.client_ref)
+    tokens = {"partner_user": partners.create_token(partner_org), "other_partner_user":
+              partners.create_token(other_partner_org)}
     for category in CATEGORIES:
         sharing.grant(users["sharer"], users["trust_person"], category)
     sharing.add_to_circle(users["sharer"], users["circle_coordinator"], users["trust_person"])
@@ -118,7 +165,8 @@ def world(app):
     for role in ROLES:
         clients[role] = test_client = app.test_client()
         if role != "anonymous":
-            sign_in(test_client, users[role])
+            sign_in(test_client, users[role], kind="device" if role in CLIENT_ROLES else "staff")
+    rows["sharer"]["tokens"] = tokens
     return clients, rows
 
 
@@ -126,6 +174,8 @@ def _request(test_client, method, path, data):
     if method == "GET":
         return test_client.get(path)
     token = csrf_token(test_client, "/staff/sign-in")
+    if isinstance(data, Json):
+        return test_client.post(path, json=data, headers={"X-CSRFToken": token})
     return test_client.post(path, data={**(data or {}), "csrf_token": token})
 
 
@@ -141,7 +191,7 @@ def test_client_routes(world, endpoint):
     path = template.format(**rows["sharer"])
     assert _allowed(_request(clients["sharer"], method, path, data)), "the owner uses their own screen"
     other = _request(clients["quiet"], method, path, data)
-    if "{" in template:
+    if any(owned in template for owned in OWNED):
         assert other.status_code == 404, "another client's row looks like a missing one"
     else:
         assert _allowed(other)  # a screen of their own
@@ -199,7 +249,7 @@ def test_staff_routes(world, endpoint):
     method, path, data, _kind = ROUTES[endpoint]
     for role in STAFF_ROLES:
         assert _allowed(_request(clients[role], method, path, data)), role
-    for role in [*CLIENT_ROLES, "anonymous"]:
+    for role in [*CLIENT_ROLES, *PARTNER_ROLES, "anonymous"]:
         response = _request(clients[role], method, path, data)
         assert response.status_code == 302 and response.location.startswith("/staff/sign-in"), role
 
@@ -217,9 +267,55 @@ def test_staff_reach_a_client_only_through_the_client(world, endpoint, target):
             assert _allowed(response), f"{role} may use {endpoint} for {target}"
         else:
             assert response.status_code == 404, f"{role} must not reach {target} through {endpoint}"
+    for role in PARTNER_ROLES:
+        assert _request(clients[role], method, path, data).location.startswith("/staff/sign-in"), role
     for role in [*CLIENT_ROLES, "anonymous"]:
         response = _request(clients[role], method, path, data)
         assert response.status_code == 302 and response.location.startswith("/staff/sign-in"), role
+
+
+@pytest.mark.parametrize("endpoint", [e for e, r in ROUTES.items() if r[3] == "partner"])
+def test_partner_web_routes(world, endpoint):
+    """Partner staff reach only their own organisation's appointments; everyone else signs in first."""
+    clients, rows = world
+    method, template, data, _kind = ROUTES[endpoint]
+    path = template.format(**rows["sharer"])
+    assert _allowed(_request(clients["partner_user"], method, path, data))
+    other = _request(clients["other_partner_user"], method, path, data)
+    if "{planned}" in template:
+        assert other.status_code == 404
+    else:
+        assert _allowed(other)
+    for role in [*CLIENT_ROLES, *STAFF_ROLES, "anonymous"]:
+        response = _request(clients[role], method, path, data)
+        assert response.status_code == 302 and response.location.startswith("/staff/sign-in"), role
+
+
+@pytest.mark.parametrize("endpoint", [e for e, r in ROUTES.items() if r[3] == "api"])
+def test_api_routes(app, world, endpoint):
+    """Own partner: allowed; another partner: 404 for the row (or an empty list); no token: 401."""
+    _clients, rows = world
+    method, template, data, _kind = ROUTES[endpoint]
+    path = template.format(**rows["sharer"])
+    if data == "create":
+        data = {"client_ref": rows["sharer"]["client_ref"], "kind": "intake",
+                "starts_at": (utcnow() + timedelta(days=3)).isoformat()}
+
+    def call(token):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if method == "POST":
+            headers["Idempotency-Key"] = str(uuid.uuid4())
+        return app.test_client().open(path, method=method, json=data, headers=headers)
+
+    own = call(rows["sharer"]["tokens"]["partner_user"])
+    assert own.status_code in (200, 201), own.get_json()
+    other = call(rows["sharer"]["tokens"]["other_partner_user"])
+    if "{planned}" in template or data and "client_ref" in data:
+        assert other.status_code == 404
+    else:
+        assert other.status_code == 200 and rows["sharer"]["client_ref"] not in other.get_data(as_text=True)
+    assert call(None).status_code == 401
+    assert call("stp_not-a-token").status_code == 401
 
 
 @pytest.mark.parametrize("role,target,sees", [
@@ -243,6 +339,7 @@ def test_public_routes(world, endpoint):
         response = _request(clients[role], method, path, data)
         assert response.status_code == (404 if endpoint == "auth.invitation" else 200) or (
             response.status_code == 302 and endpoint == "auth.welcome"), role
+        assert "client_ref" not in response.get_data(as_text=True) or endpoint == "partner_api.openapi"
 
 
 @pytest.mark.parametrize("endpoint", [e for e, r in ROUTES.items() if r[3] == "device"])
@@ -253,3 +350,13 @@ def test_device_steps_do_nothing_for_others(world, endpoint):
     for role in ("anonymous", "trust_person"):
         response = _request(clients[role], method, path, data)
         assert response.status_code == 302, role
+
+
+@pytest.mark.parametrize("endpoint", [e for e, r in ROUTES.items() if r[3] == "token"])
+def test_token_routes_refuse_a_bad_token_to_everyone(world, endpoint):
+    """A session opens nothing here: without a genuine token every role gets a 4xx, never data or a 500."""
+    clients, _rows = world
+    method, path, data, _kind = ROUTES[endpoint]
+    for role in ROLES:
+        response = _request(clients[role], method, path, data)
+        assert response.status_code in (403, 404), role

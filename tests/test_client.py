@@ -342,3 +342,9 @@ def test_appointment_rows_stay_untouched_by_reads(as_client):
     db.session.commit()
     client.get("/week")
     assert db.session.scalar(select(Appointment.reply)) is None
+
+
+def test_huge_ids_are_not_found_rather_than_an_error(as_client):
+    client, _user = as_client
+    for path in ("/wins/99999999999999999999999", "/wins/2147483648"):
+        assert client.get(path).status_code == 404

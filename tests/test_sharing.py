@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import count_queries, csrf_token, sign_in
-from webapp.domain import sharing
+from webapp.domain import caseload, sharing
 from webapp.extensions import db
 from webapp.models import CONSENT_TEXT_VERSION, AccessLog, Share, utcnow
 
@@ -125,7 +125,9 @@ def test_the_client_sees_their_people_with_spoken_eye_toggles(pair):
     body = phone.get("/people").get_data(as_text=True)
     assert "Lotte Peeters" in body
     assert body.count('name="toggle"') == 5 and body.count('aria-pressed="false"') == 5
-    assert 'aria-label="Lotte Peeters: Goals. Cannot see it"' in body
+    section = body.split('class="card person"')[1]
+    assert 'aria-labelledby="person-' in section and "Lotte Peeters" in section  # toggles sit under the name
+    assert '<span class="label">Goals</span>' in section
 
 
 def test_who_looked_shows_one_line_per_person_category_and_day(pair):
@@ -192,3 +194,18 @@ def test_caseload_puts_who_needs_attention_first(app):
     body = laptop.get("/staff/").get_data(as_text=True)
     order = sorted(people, key=lambda name: body.index(f">{name}</a>"))
     assert order == ["Eva", "Dirk", "Chloe", "Bram", "Anna"]
+
+
+def test_opening_one_clients_wins_leaves_the_others_new(app):
+    trust_person = factories.staff()
+    one, two = factories.client(display_name="Amal"), factories.client(display_name="Bram")
+    for who in (one, two):
+        who.trust_person = trust_person
+        factories.win(who)
+        sharing.grant(who, trust_person, "wins")
+    db.session.commit()
+    laptop = app.test_client()
+    sign_in(laptop, trust_person)
+    laptop.get(f"/staff/clients/{one.id}/wins")
+    rows = {row.client.display_name: row for row in caseload.caseload(trust_person)}
+    assert rows["Amal"].new_wins == 0 and rows["Bram"].new_wins == 1

@@ -1,6 +1,15 @@
 """Stapstenen: the app factory. Wiring only; behaviour lives in the blueprints and webapp.domain."""
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+
+class DatabaseId(IntegerConverter):
+    """An id larger than the databases' integer columns becomes 0, which no row has: a 404, never a 500."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= 2**31 - 1 else 0
 
 
 def create_app(config=None) -> Flask:
@@ -9,6 +18,7 @@ def create_app(config=None) -> Flask:
     from webapp.config import Config
 
     app.config.from_object(config or Config)
+    app.url_map.converters["int"] = DatabaseId
 
     from webapp import assets, database, errors, security, templating
     from webapp.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
@@ -33,12 +43,24 @@ def create_app(config=None) -> Flask:
     from webapp.auth.views import bp as auth_bp
     from webapp.client import bp as client_bp
     from webapp.client import people, views  # noqa: F401 - their routes join the client blueprint
+    from webapp.pwa.views import bp as pwa_bp
     from webapp.staff import actions  # noqa: F401 - its routes join the staff blueprint
     from webapp.staff.views import bp as staff_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(client_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(pwa_bp)
+
+    from webapp.partner.views import bp as partner_bp
+
+    app.register_blueprint(partner_bp, url_prefix="/partner")
+
+    from webapp.partner_api import bp as api_bp
+    from webapp.partner_api import views as _api_views  # noqa: F401 - its routes join the API blueprint
+
+    csrf.exempt(api_bp)  # bearer tokens, not cookies: no cross-site request can carry one
+    app.register_blueprint(api_bp)
 
     from webapp import cli
 

@@ -8,9 +8,10 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from webapp.domain import auth
+from webapp.domain import auth, partners
 from webapp.extensions import db
-from webapp.models import STAFF_ROLES, Organisation, User
+from webapp.models import STAFF_ROLES, ApiToken, Organisation, User, utcnow
+from webapp.reminders import cli as reminders_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,9 @@ def init_app(app):
     app.cli.add_command(invite)
     app.cli.add_command(users)
     app.cli.add_command(translations)
+    app.cli.add_command(reminders_cli.reminders)
+    app.cli.add_command(reminders_cli.push)
+    app.cli.add_command(partners_cli)
 
 
 def _client(username: str) -> User:
@@ -120,3 +124,68 @@ def translations_update():
 @translations.command("compile")
 def translations_compile():
     _pybabel("compile", "-d", "translations")
+
+
+@click.group("partners")
+def partners_cli():
+    """Partner organisations: API tokens and web-form accounts."""
+
+
+def _organisation(name: str) -> Organisation:
+    org = db.session.scalar(select(Organisation).where(Organisation.name == name, Organisation.kind == "partner"))
+    if org is None:
+        names = ", ".join(o.name for o in partners.partner_organisations())
+        raise click.ClickException(f"no partner organisation named {name!r} (there are: {names})")
+    return org
+
+
+@partners_cli.command("token")
+@click.argument("organisation")
+@click.option("--label", help="What the token is for, e.g. the system that uses it.")
+@click.option("--read-only", is_flag=True, help="Only the appointments:read scope.")
+def partners_token(organisation, label, read_only):
+    """Print a new API token for a partner, once. Only its hash is kept."""
+    scopes = ("appointments:read",) if read_only else partners.SCOPES
+    token = partners.create_token(_organisation(organisation), scopes, label)
+    db.session.commit()
+    click.echo(token)
+
+
+@partners_cli.command("tokens")
+@click.argument("organisation")
+def partners_tokens(organisation):
+    """List a partner's tokens by prefix (never the token itself)."""
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.organisation_id == _organisation(organisation).id)
+                                    .order_by(ApiToken.created_at)):
+        state = "revoked" if token.revoked_at else "active"
+        click.echo(f"{token.prefix}…  {state:8} {token.scopes}  {token.label or ''}")
+
+
+@partners_cli.command("revoke")
+@click.argument("prefix")
+def partners_revoke(prefix):
+    """Revoke every active token starting with PREFIX (as shown by `partners tokens`)."""
+    found = db.session.scalars(select(ApiToken).where(ApiToken.prefix == prefix[:12], ApiToken.revoked_at.is_(None)))
+    count = 0
+    for token in found:
+        token.revoked_at = utcnow()
+        count += 1
+    db.session.commit()
+    click.echo(f"{count} token(s) revoked")
+
+
+@partners_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--organisation", required=True)
+@click.password_option()
+def partners_create_user(email, name, organisation, password):
+    """An account for the partner web form (/partner), signing in with e-mail and password."""
+    email = email.strip().lower()
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.ClickException(f"{email} already has an account")
+    org = _organisation(organisation)
+    db.session.add(User(role="partner_user", username=email.split("@")[0][:30] + "-" + auth.new_token()[0][:6],
+                        email=email, display_name=name, password_hash=auth.hash_secret(password), organisation=org))
+    db.session.commit()
+    click.echo(f"partner user {email} created for {org.name}")

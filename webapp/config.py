@@ -52,6 +52,21 @@ class Config:
     ]
     COMPRESS_MIN_SIZE = 256
 
+    # Reminders (webapp.reminders). A channel whose settings are missing is simply not used.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None  # raw base64url: `flask push keys`
+    VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY") or None
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:reminders@stapstenen.invalid")
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_FROM = os.environ.get("SMTP_FROM") or None
+    SMTP_USER = os.environ.get("SMTP_USER") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") == "1"
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL") or None
+    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN") or None
+    REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
+    REMINDER_SEND_TIMEOUT = 10  # seconds for one push, e-mail or SMS; a claimed batch stops well before its lease
+
 
 class TestConfig(Config):
     TESTING = True

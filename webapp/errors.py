@@ -1,10 +1,12 @@
 """Friendly, translated error pages with a pictogram; never a stack trace, never a bare 500."""
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from webapp.htmx import render
+from webapp.partner_api import problems
 
 MESSAGES = {
     400: _l("Something went wrong with this page. Please go back and try again."),
@@ -25,6 +27,8 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if request.path.startswith("/api/"):
+            return problems.for_http_error(error)
         code = error.code or 500
         return render("errors/error.html", status=code, code=code,
                       message=MESSAGES.get(code, MESSAGES[400 if code < 500 else 500]))
@@ -38,4 +42,6 @@ def init_app(app):
         from webapp.extensions import db
 
         db.session.rollback()
+        if request.path.startswith("/api/"):
+            return problems.problem_response(500, "Something went wrong on our side. Please try again later.")
         return render("errors/error.html", status=500, code=500, message=MESSAGES[500])

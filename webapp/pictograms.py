@@ -164,6 +164,10 @@ PICTOGRAMS: dict[str, Pictogram] = dict([
     _p("action.no", "274C", _l("No")),
     _p("action.suggest", "1F4AD", _l("Suggest")),
     _p("action.invite", "1F4F1", _l("Invite")),
+    _p("action.remind", "1F514", _l("Remind me")),
+    _p("action.calendar", "1F4C6", _l("Add to my calendar")),
+    # a reminder about a sensitive kind of appointment shows only this (webapp.reminders.messages)
+    _p("reminder.appointment", "1F4C5", _l("Appointment")),
     # what a client can share, one category at a time
     _p("category.goals", "1F3AF", _l("Goals")),
     _p("category.wins", "1F31F", _l("Small wins")),

@@ -92,15 +92,22 @@ def client_required(view):
     return wrapped
 
 
-def staff_required(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        _signed_in_device()
-        if current_user.is_authenticated and current_user.is_staff:
-            return view(*args, **kwargs)
-        return leave_for(url_for("auth.staff_sign_in", next=request.path))
+def _signed_in_as(allowed):
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            _signed_in_device()
+            if current_user.is_authenticated and allowed(current_user):
+                return view(*args, **kwargs)
+            return leave_for(url_for("auth.staff_sign_in", next=request.path))
 
-    return wrapped
+        return wrapped
+
+    return decorate
+
+
+staff_required = _signed_in_as(lambda user: user.is_staff)
+partner_required = _signed_in_as(lambda user: user.is_partner and user.organisation_id is not None)
 
 
 def set_headers(response):
@@ -116,5 +123,7 @@ def set_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), geolocation=(), microphone=()")
     # Every page may carry someone's trajectory; a shared phone's back button must not show it.
-    headers["Cache-Control"] = "no-store"
+    # The service worker script is the one exception: public code, revalidated on every update check.
+    if request.endpoint != "pwa.service_worker":
+        headers["Cache-Control"] = "no-store"
     return response

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
@@ -29,6 +29,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = "Pixel 7"
+LAPTOP = "Desktop Chrome"  # 1280x720, no touch: the trust person's desk
 
 
 def pytest_configure(config):
@@ -86,6 +87,10 @@ class Words:
         with force_locale(self.lang):
             return gettext(msgid, **params)
 
+    def plural(self, singular: str, plural: str, num: int, **params) -> str:
+        with force_locale(self.lang):
+            return ngettext(singular, plural, num, **params)
+
     def picto(self, name: str) -> str:
         """The accessible name of a pictogram: its translated label."""
         with force_locale(self.lang):
@@ -134,14 +139,19 @@ def enrol(page: Page, app, user, pin: str = "2468", shot=None) -> None:
     `shot(name)`, when given, is called on each screen on the way (the accessibility walk uses it).
     """
     token = invite(app, user)
-    page.goto(f"/i/{token}")
+    redeem(page, f"/i/{token}", user.display_name, user.language, pin, shot)
+
+
+def redeem(page: Page, link: str, name: str, lang: str, pin: str = "2468", shot=None) -> None:
+    """On the phone: open an invitation link, tap Start, choose the PIN twice; ends on home."""
+    page.goto(link)
     # Until Start is tapped the page follows the phone's language (Accept-Language), not the client's.
     before = Words(page.locator("html").get_attribute("lang"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(before("Hello %(name)s!", name=user.display_name))
+    expect(page.get_by_role("heading", level=1)).to_have_text(before("Hello %(name)s!", name=name))
     if shot:
         shot("invitation")
     page.get_by_role("button", name=before("Start"), exact=True).tap()
-    t = Words(user.language)  # from here on, the client's own language
+    t = Words(lang)  # from here on, the client's own language
     choose_pin(page, t, pin, shot)
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("link", name=t.picto("action.did_it"), exact=True)).to_be_visible()
@@ -157,3 +167,23 @@ def new_client():
         return user
 
     return make
+
+
+# --- the trust person at a desk ---------------------------------------------------------------------
+
+@pytest.fixture
+def laptop(browser, browser_context_args, playwright):
+    """A laptop-sized browser context (no touch) whose browser asks for Dutch, the staff default."""
+    desk = {k: v for k, v in playwright.devices[LAPTOP].items() if k != "default_browser_type"}
+    context = browser.new_context(**{**browser_context_args, **desk, "locale": "nl"})
+    yield context
+    context.close()
+
+
+def signed_in(context, app, live_server, user) -> None:
+    """Give a browser context a live session for user without a form: a factory client's enrolled,
+    unlocked phone, or a staff sign-in. (The walks sign in for real; the other tests need not.)"""
+    kind, lifetime = ("device", "CLIENT_DEVICE_LIFETIME") if user.is_client else ("staff", "STAFF_LIFETIME")
+    token = auth.start_session(user, kind, app.config[lifetime], "pytest")
+    db.session.commit()
+    context.add_cookies([{"name": app.config["DEVICE_COOKIE_NAME"], "value": token, "url": live_server}])

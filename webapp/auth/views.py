@@ -16,6 +16,10 @@ from webapp.security import clear_device_cookie, set_device_cookie
 bp = Blueprint("auth", __name__)
 
 
+def home_of(user) -> str:
+    return "staff.home" if user.is_staff else "partner.home" if user.is_partner else "client.home"
+
+
 def _device_key():
     """Rate-limit PIN tries per device, and per address when there is no device."""
     device = g.get("device")
@@ -26,7 +30,7 @@ def _device_key():
 def welcome():
     current_user._get_current_object()
     if current_user.is_authenticated:
-        return redirect(url_for("staff.home" if current_user.is_staff else "client.home"))
+        return redirect(url_for(home_of(current_user)))
     return render("auth/welcome.html")
 
 
@@ -146,9 +150,10 @@ def staff_sign_in():
             token = auth.start_session(user, "staff", config["STAFF_LIFETIME"], request.user_agent.string)
             db.session.commit()
             target = request.args.get("next", "")
-            # Only a path on this site: never an open redirect.
-            if not (target.startswith("/staff") and "//" not in target and "\\" not in target):
-                target = url_for("staff.home")
+            area = "/partner" if user.is_partner else "/staff"
+            # Only a path in the user's own area of this site: never an open redirect.
+            if not (target.startswith(area) and "//" not in target and "\\" not in target):
+                target = url_for(home_of(user))
             response = redirect(target)
             set_device_cookie(response, token, config["STAFF_LIFETIME"])
             return response

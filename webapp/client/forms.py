@@ -6,17 +6,10 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import UUID, DataRequired, Length, Optional, ValidationError
 
 from webapp.domain.catalogue import LIFE_DOMAINS, MOODS, SHARE_PERIODS, STRENGTHS, WIN_PICKS
+from webapp.forms import one_of
 from webapp.models import CATEGORIES, GOAL_STATUSES, REPLIES
 
 TEMPLATES = {t for templates in LIFE_DOMAINS.values() for t in templates}
-
-
-def one_of(choices, message):
-    def check(form, field):
-        if field.data not in choices:
-            raise ValidationError(message)
-
-    return check
 
 
 class GoalForm(FlaskForm):

@@ -1,13 +1,13 @@
-"""The client's people: what each may see (eye toggles), for how long, and who looked."""
+"""The client's people: what each may see (eye toggles), for how long, who looked; and linked partners."""
 
 from datetime import timedelta
 
-from flask import abort, url_for
+from flask import abort, redirect, url_for
 from flask_login import current_user
 
 from webapp.client import bp
-from webapp.client.forms import AnswerForm, ShareForm, UntilForm
-from webapp.domain import sharing, suggestions
+from webapp.client.forms import AnswerForm, ConfirmForm, ShareForm, UntilForm
+from webapp.domain import partners, sharing, suggestions
 from webapp.domain.catalogue import SHARE_PERIODS
 from webapp.extensions import db
 from webapp.htmx import render, swap_or_redirect
@@ -19,7 +19,7 @@ from webapp.security import client_required
 @client_required
 def people():
     return render("client/people.html", people=sharing.people_of(current_user), categories=CATEGORIES,
-                  periods=SHARE_PERIODS)
+                  periods=SHARE_PERIODS, links=partners.links_of(current_user))
 
 
 def _person_or_404(staff_id):
@@ -85,3 +85,45 @@ def answer_suggestion(suggestion_id):
     suggestions.answer(suggestion, form.answer.data == "yes")
     db.session.commit()
     return swap_or_redirect("client/_suggestion.html", url_for("client.home"), suggestion=suggestion)
+
+
+# --- partner organisations: they plan appointments only with the client's consent ---------------
+
+def _partner_or_404(organisation_id):
+    found = next((o for o in partners.partner_organisations() if o.id == organisation_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/partners")
+@client_required
+def partner_list():
+    linked = {link.organisation_id for link in partners.links_of(current_user)}
+    return render("client/partners.html",
+                  organisations=[o for o in partners.partner_organisations() if o.id not in linked])
+
+
+@bp.route("/partners/<int:organisation_id>", methods=["GET", "POST"])
+@client_required
+def partner_link(organisation_id):
+    """One big picture of the organisation, and yes: they may plan appointments and remind me."""
+    organisation = _partner_or_404(organisation_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        partners.link(current_user, organisation)
+        db.session.commit()
+        return redirect(url_for("client.people"))
+    return render("client/partner_confirm.html", organisation=organisation, form=form)
+
+
+@bp.post("/partners/<int:organisation_id>/unlink")
+@client_required
+def partner_unlink(organisation_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    for partner_link in partners.links_of(current_user):
+        if partner_link.organisation_id == organisation_id:
+            partners.unlink(partner_link)
+    db.session.commit()
+    return redirect(url_for("client.people"))

@@ -192,8 +192,9 @@ def try_pin(device: DeviceSession, pin: str, failures_before_lock: int) -> bool:
 # --- staff ---------------------------------------------------------------------------------------
 
 def staff_by_credentials(email: str, password: str) -> User | None:
+    """Staff and partner staff sign in with e-mail and password; clients never do."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     ok = check_secret(user.password_hash if user else None, password)
-    if not ok or user is None or not user.is_staff or not user.active:
+    if not ok or user is None or not (user.is_staff or user.is_partner) or not user.active:
         return None
     return user

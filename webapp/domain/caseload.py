@@ -11,11 +11,12 @@ from sqlalchemy import and_, case, func, or_, select
 
 from webapp.domain import sharing
 from webapp.extensions import db
-from webapp.models import AccessLog, Appointment, CircleMember, Goal, Share, Strength, User, Win, utcnow
+from webapp.models import AccessLog, Appointment, CircleMember, Goal, Reminder, Share, Strength, User, Win, utcnow
 
 QUIET_AFTER = timedelta(days=14)
 SOON = timedelta(hours=48)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SIGNAL_ORDER = ("help", "undelivered", "soon", "wins", "quiet")  # what needs attention first
 
 
 @dataclass
@@ -33,8 +34,7 @@ class Row:
 
     @property
     def priority(self) -> int:
-        order = ("help", "soon", "wins", "quiet")
-        return min((order.index(s) for s in self.signals), default=len(order))
+        return min((SIGNAL_ORDER.index(s) for s in self.signals), default=len(SIGNAL_ORDER))
 
 
 def caseload(staff: User) -> list[Row]:
@@ -43,7 +43,7 @@ def caseload(staff: User) -> list[Row]:
     in_circle = select(CircleMember.client_id).where(CircleMember.staff_id == staff.id)
     last_visit = (select(func.max(AccessLog.at)).where(
         AccessLog.staff_id == staff.id, AccessLog.client_id == User.id, AccessLog.context == "client",
-        AccessLog.category == "wins").scalar_subquery())
+        AccessLog.category == "wins").correlate(User).scalar_subquery())
     public_win = and_(Win.client_id == User.id, Win.private.is_(False))
     rows = db.session.execute(
         select(
@@ -71,10 +71,13 @@ def caseload(staff: User) -> list[Row]:
             select(Share.client_id, Share.category).where(Share.grantee_id == staff.id, Share.client_id.in_(ids),
                                                          *sharing._active(now))):
         shared.setdefault(client_id, set()).add(category)
+    undelivered = (select(Reminder.id).where(Reminder.appointment_id == Appointment.id, Reminder.status == "failed")
+                   .exists())
     week = {r.client_id: r for r in db.session.execute(
         select(Appointment.client_id, func.min(Appointment.starts_at).label("next"),
                func.max(case((Appointment.reply.in_(("cannot_come", "need_help")), 1), else_=0)).label("help"),
-               func.max(Appointment.replied_at).label("replied"))
+               func.max(Appointment.replied_at).label("replied"),
+               func.max(case((undelivered, 1), else_=0)).label("undelivered"))
         .where(Appointment.client_id.in_(ids), Appointment.status == "planned",
                Appointment.starts_at >= now - timedelta(hours=1), Appointment.starts_at <= now + timedelta(days=14))
         .group_by(Appointment.client_id))}
@@ -102,12 +105,15 @@ def caseload(staff: User) -> list[Row]:
             activity.append(signal.replied)
             if row.needs_reply_help:
                 row.signals.append("help")
+            if signal.undelivered:
+                row.signals.append("undelivered")
             if signal.next and signal.next - now <= SOON:
                 row.signals.append("soon")
         seen = [a for a in activity if a and a > EPOCH]
         if row.shared & {"goals", "wins", "week"} and (not seen or now - max(seen) > QUIET_AFTER):
             row.quiet = True
             row.signals.append("quiet")
+        row.signals.sort(key=SIGNAL_ORDER.index)
         reads += [(client.id, category) for category in sorted(row.shared)]
         result.append(row)
     sharing.log(staff, reads, "caseload")

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from webapp.domain import auth, reminders
 from webapp.extensions import db
@@ -122,26 +123,24 @@ def cancel(appointment: Appointment) -> None:
     db.session.flush()
 
 
+def _with_ref(organisation_id: int):
+    """This partner's appointments with clients still linked to it, with the pseudonym it knows them by."""
+    return (select(Appointment, PartnerLink.client_ref)
+            .join(PartnerLink, (PartnerLink.client_id == Appointment.client_id)
+                  & (PartnerLink.organisation_id == Appointment.organisation_id))
+            .where(Appointment.organisation_id == organisation_id, PartnerLink.revoked_at.is_(None))
+            .options(selectinload(Appointment.reminders)))
+
+
 def appointments_of(organisation_id: int, updated_since: datetime | None = None, limit: int = 200
-                    ) -> list[Appointment]:
-    """This partner's appointments with clients still linked to it, oldest change first."""
-    query = (select(Appointment).join(PartnerLink, (PartnerLink.client_id == Appointment.client_id)
-                                      & (PartnerLink.organisation_id == Appointment.organisation_id))
-             .where(Appointment.organisation_id == organisation_id, PartnerLink.revoked_at.is_(None))
-             .order_by(Appointment.updated_at, Appointment.id).limit(limit))
+                    ) -> list[tuple[Appointment, str]]:
+    """Oldest change first, so a partner can page with the last updated_at it saw."""
+    query = _with_ref(organisation_id).order_by(Appointment.updated_at, Appointment.id).limit(limit)
     if updated_since:
         query = query.where(Appointment.updated_at > updated_since)
-    return db.session.scalars(query).all()
+    return [tuple(row) for row in db.session.execute(query)]
 
 
-def appointment_of(organisation_id: int, appointment_id: int) -> Appointment | None:
-    found = appointments_by_id(organisation_id, [appointment_id])
-    return found[0] if found else None
-
-
-def appointments_by_id(organisation_id: int, ids: list[int]) -> list[Appointment]:
-    return db.session.scalars(
-        select(Appointment).join(PartnerLink, (PartnerLink.client_id == Appointment.client_id)
-                                 & (PartnerLink.organisation_id == Appointment.organisation_id))
-        .where(Appointment.organisation_id == organisation_id, Appointment.id.in_(ids),
-               PartnerLink.revoked_at.is_(None))).all()
+def appointment_of(organisation_id: int, appointment_id: int) -> tuple[Appointment, str] | None:
+    row = db.session.execute(_with_ref(organisation_id).where(Appointment.id == appointment_id)).first()
+    return tuple(row) if row else None

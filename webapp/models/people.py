@@ -51,6 +51,10 @@ class User(UserMixin, Base):
         return self.role in STAFF_ROLES
 
     @property
+    def is_partner(self) -> bool:
+        return self.role == "partner_user"
+
+    @property
     def is_active(self) -> bool:  # Flask-Login: a disabled account is signed out everywhere
         return self.active
 

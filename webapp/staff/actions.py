@@ -15,6 +15,7 @@ from webapp.client.forms import ConfirmForm
 from webapp.domain import auth, sharing, suggestions
 from webapp.domain.catalogue import APPOINTMENT_KINDS, LIFE_DOMAINS, STRENGTHS
 from webapp.extensions import db
+from webapp.forms import choices
 from webapp.htmx import render
 from webapp.i18n import LANGUAGES
 from webapp.models import User
@@ -25,7 +26,6 @@ from webapp.staff.forms import (
     SuggestAppointmentForm,
     SuggestGoalForm,
     SuggestStrengthForm,
-    choices,
 )
 from webapp.staff.views import bp, client_or_404
 

@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, TimeField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
-from webapp.client.forms import TEMPLATES, one_of
+from webapp.client.forms import TEMPLATES
 from webapp.domain.catalogue import APPOINTMENT_KINDS, STRENGTHS
 from webapp.domain.suggestions import REACTIONS
+from webapp.forms import one_of
 from webapp.models import utcnow
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -60,7 +60,3 @@ class ReactionForm(FlaskForm):
 
 class CircleForm(FlaskForm):
     staff_id = SelectField(_l("Colleague"), coerce=int, validate_choice=True)
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(str(value), str(label)) for value, label in pairs]

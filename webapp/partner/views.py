@@ -1,0 +1,91 @@
+"""The partner web form at /partner, for partner staff without their own IT: the same rules as the API."""
+
+from flask import Blueprint, abort, redirect, url_for
+from flask_login import current_user
+
+from webapp import pictograms
+from webapp.client.forms import ConfirmForm
+from webapp.domain import partners
+from webapp.extensions import db
+from webapp.forms import choices
+from webapp.htmx import render
+from webapp.partner.forms import BRUSSELS, DURATIONS, MoveForm, PlanForm
+from webapp.security import partner_required
+
+bp = Blueprint("partner", __name__)
+
+
+def _durations(form):
+    form.minutes.choices = choices((m, f"{m // 60}:{m % 60:02d}") for m in DURATIONS)
+
+
+@bp.get("/")
+@partner_required
+def home():
+    organisation_id = current_user.organisation_id
+    rows = partners.appointments_of(organisation_id, limit=500)
+    names = {link.client_ref: link.client.display_name for link in partners.linked_clients(organisation_id)}
+    return render("partner/home.html", rows=sorted(rows, key=lambda r: r[0].starts_at, reverse=True), names=names,
+                  cancel_form=ConfirmForm())
+
+
+@bp.route("/appointments/new", methods=["GET", "POST"])
+@partner_required
+def plan():
+    links = partners.linked_clients(current_user.organisation_id)
+    form = PlanForm()
+    form.client_ref.choices = choices((link.client_ref, f"{link.client.display_name} ({link.client_ref})")
+                                      for link in links)
+    _durations(form)
+    if form.validate_on_submit():
+        link = partners.linked_client(current_user.organisation_id, form.client_ref.data)
+        if link is None:  # unlinked between showing the form and posting it
+            abort(404)
+        partners.plan(link, form.kind.data, form.starts_at(), form.ends_at(), form.place.data or None,
+                      form.bring.data, form.note.data or None, None)
+        db.session.commit()
+        return redirect(url_for("partner.home"))
+    return render("partner/plan.html", status=400 if form.is_submitted() else 200, form=form, links=links,
+                  picto=pictograms.get)
+
+
+def _own(appointment_id):
+    found = partners.appointment_of(current_user.organisation_id, appointment_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/appointments/<int:appointment_id>", methods=["GET", "POST"])
+@partner_required
+def move(appointment_id):
+    appointment, client_ref = _own(appointment_id)
+    if appointment.status == "cancelled":
+        abort(404)
+    form = MoveForm()
+    _durations(form)
+    if form.validate_on_submit():
+        partners.move(appointment, starts_at=form.starts_at(), ends_at=form.ends_at(), place=form.place.data or None,
+                      bring=",".join(form.bring.data), note=form.note.data or None)
+        db.session.commit()
+        return redirect(url_for("partner.home"))
+    if not form.is_submitted():
+        local = appointment.starts_at.astimezone(BRUSSELS)
+        form.day.data, form.at.data = local.date(), local.time()
+        if appointment.ends_at:
+            minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
+            form.minutes.data = minutes if minutes in DURATIONS else 60
+        form.place.data, form.note.data, form.bring.data = appointment.place, appointment.note, appointment.bring_items
+    return render("partner/move.html", status=400 if form.is_submitted() else 200, form=form,
+                  appointment=appointment, client_ref=client_ref)
+
+
+@bp.post("/appointments/<int:appointment_id>/cancel")
+@partner_required
+def cancel(appointment_id):
+    appointment, _ref = _own(appointment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    partners.cancel(appointment)
+    db.session.commit()
+    return redirect(url_for("partner.home"))

@@ -1,0 +1,1 @@
+"""The phone side: service worker, push subscriptions, notification answers, calendar feed."""
