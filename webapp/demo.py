@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from webapp.domain import auth, sharing
+from webapp.domain import auth, partners, reminders, sharing
 from webapp.domain.catalogue import domain_of
 from webapp.extensions import db
 from webapp.models import Appointment, Goal, Organisation, Strength, User, Win, utcnow
@@ -27,6 +27,17 @@ TRUST_PERSONS = [
     {"email": "youssef@demo.stapstenen.be", "username": "youssef", "display_name": "Youssef El Amrani"},
 ]
 COORDINATOR = {"email": "an@demo.stapstenen.be", "username": "an", "display_name": "An Claes"}
+# Partner staff for the /partner web form, one per partner organisation.
+PARTNER_USERS = [
+    {"email": "vdab@demo.stapstenen.be", "username": "vdab", "display_name": "Jan (VDAB)",
+     "organisation": "VDAB Willebroek"},
+    {"email": "ocmw@demo.stapstenen.be", "username": "ocmw", "display_name": "Sara (Sociale dienst)",
+     "organisation": "Sociale dienst Bornem"},
+    {"email": "svk@demo.stapstenen.be", "username": "svk", "display_name": "Tom (SVK)",
+     "organisation": "Sociaal Verhuurkantoor Rivierenland"},
+    {"email": "debrug@demo.stapstenen.be", "username": "debrug", "display_name": "Ilse (De Brug)",
+     "organisation": "Therapiepraktijk De Brug"},
+]
 
 # goals: (template, own words or None, wins logged on it); appointments: (days ahead, hour, kind, org, bring)
 CLIENTS = [
@@ -98,6 +109,11 @@ def load() -> int:
             User, {"username": person["username"]}, role=role, email=person["email"],
             display_name=person["display_name"], password_hash=password_hash, organisation=care_team)
         created += n
+    for person in PARTNER_USERS:
+        _user, n = _get_or_add(User, {"username": person["username"]}, role="partner_user", email=person["email"],
+                               display_name=person["display_name"], password_hash=password_hash,
+                               organisation=orgs[person["organisation"]])
+        created += n
     for persona in CLIENTS:
         client, n = _get_or_add(User, {"username": persona["username"]}, role="client",
                                 display_name=persona["display_name"], language=persona["language"],
@@ -105,6 +121,9 @@ def load() -> int:
         created += n
         if n:
             created += _trajectory(client, persona)
+            for org in {appointment[3] for appointment in persona["appointments"]}:
+                partners.link(client, orgs[org])  # the partners who plan this persona's appointments
+                created += 1
         created += _upcoming_appointments(client, persona, orgs)
     return created
 
@@ -154,8 +173,9 @@ def _upcoming_appointments(client: User, persona: dict, orgs: dict) -> int:
     today = now.astimezone(BRUSSELS).date()
     for days, hour, kind, org, bring in persona["appointments"]:
         starts = datetime.combine(today + timedelta(days=days), time(hour), BRUSSELS)
-        db.session.add(Appointment(client_id=client.id, organisation_id=orgs[org].id, kind=kind,
-                                   starts_at=starts, ends_at=starts + timedelta(hours=1),
-                                   place=PLACES[org], bring=bring))
-    db.session.flush()
+        appointment = Appointment(client_id=client.id, organisation_id=orgs[org].id, kind=kind, starts_at=starts,
+                                  ends_at=starts + timedelta(hours=1), place=PLACES[org], bring=bring)
+        db.session.add(appointment)
+        db.session.flush()
+        reminders.schedule(appointment)
     return len(persona["appointments"])
