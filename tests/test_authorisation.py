@@ -27,6 +27,7 @@ class Json(dict):
 #       "staff"    any signed-in staff member, no client data
 #       "staff_client"  one client's data for staff: see STAFF_CLIENT_ACCESS
 #       "device"   a step of the device's own sign-in (PIN, lock); behaviour in test_auth.py
+#       "queue"    JSON from the phone's offline queue; every role is tested in test_offline.py
 #       "token"    no session: a signed token in the path or body is the key; behaviour in test_reminders.py
 ROUTES = {
     "client.home": ("GET", "/", None, "client"),
@@ -77,6 +78,7 @@ ROUTES = {
     "staff.suggest_appointment": ("GET", "/staff/clients/{client}/suggest/appointment", None, "staff_client"),
     "static": ("GET", "/static/css/app.css", None, "public"),
     "client.partner_list": ("GET", "/partners", None, "client"),
+    "client.sync_win": ("POST", "/wins/sync", None, "queue"),  # JSON from the offline queue: test_offline.py
     "client.partner_link": ("POST", "/partners/{org}", {}, "client"),
     "client.partner_unlink": ("POST", "/partners/{org}/unlink", {}, "client"),
     "partner.home": ("GET", "/partner/", None, "partner"),

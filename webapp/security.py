@@ -71,8 +71,9 @@ def leave_for(url: str):
     return redirect(url)
 
 
-def _signed_in_device():
-    current_user._get_current_object()  # runs the loader, which sets g.device and g.device_state
+def signed_in_device():
+    """Resolve who is signed in now (the loader sets g.device and g.device_state as it goes)."""
+    current_user._get_current_object()
     return g.get("device"), g.get("device_state")
 
 
@@ -81,7 +82,7 @@ def client_required(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        device, state = _signed_in_device()
+        device, state = signed_in_device()
         if current_user.is_authenticated and current_user.is_client:
             return view(*args, **kwargs)
         if device is not None and device.kind == "device":
@@ -96,7 +97,7 @@ def _signed_in_as(allowed):
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            _signed_in_device()
+            signed_in_device()
             if current_user.is_authenticated and allowed(current_user):
                 return view(*args, **kwargs)
             return leave_for(url_for("auth.staff_sign_in", next=request.path))

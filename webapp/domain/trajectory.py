@@ -1,5 +1,7 @@
 """Goals, small wins and strengths of one client. Functions flush; the view commits."""
 
+import uuid
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
@@ -101,6 +103,13 @@ def log_win(client: User, client_uuid: str, pictogram: str, goal: Goal | None = 
     if any(getattr(existing, k) != v for k, v in wanted.items()):
         raise WinConflict(client_uuid)
     return existing, False
+
+
+def valid_uuid(value) -> bool:
+    try:
+        return isinstance(value, str) and len(value) == 36 and str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
 
 
 def _win_by_uuid(client: User, client_uuid: str) -> Win | None:
