@@ -1,6 +1,94 @@
-// Stapstenen service worker. For now it does one thing: reminders. It shows a pushed reminder and sends
-// the answer from its buttons. It has no fetch handler and caches nothing, so no private page is kept.
+// Stapstenen's service worker: the app shell offline, small wins queued offline, and reminders.
+// Private pages are never cached: navigations go to the network and fall back to the offline page,
+// which holds no one's data. The shell (CSS, JS, pictograms, icons) is precached under a versioned
+// cache, so a repeat visit fetches only the HTML document.
 "use strict";
+
+// Filled in by the server (webapp/pwa/views.py) when it serves this file.
+var VERSION = "__VERSION__";
+var SHELL = __SHELL__;
+var QUEUE_SCRIPT = "__QUEUE__";
+var PUBLIC_PAGES = ["/offline", "/manifest.webmanifest"];
+var CACHE = "stapstenen-" + VERSION;
+
+importScripts(QUEUE_SCRIPT);
+
+self.addEventListener("install", function (event) {
+  // No skipWaiting: a new version waits until the person taps "new version — tap to refresh".
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL.concat(PUBLIC_PAGES)); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (key) {
+      return key.indexOf("stapstenen-") === 0 && key !== CACHE;
+    }).map(function (key) { return caches.delete(key); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+self.addEventListener("message", function (event) {
+  var type = event.data && event.data.type;
+  if (type === "skip-waiting") self.skipWaiting();
+  // The language changed: the offline page and manifest are kept again in the new one.
+  if (type === "refresh-public") {
+    event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(PUBLIC_PAGES); }));
+  }
+  if (type === "flush") event.waitUntil(StapQueue.flush());
+});
+
+function offlinePage() {
+  return caches.match("/offline").then(function (page) {
+    return page || new Response("", {status: 503, statusText: "Offline"});
+  });
+}
+
+// "I did it!" posted without a connection: the win goes into the queue and the offline page shows it.
+function postWinOrQueue(request) {
+  var copy = request.clone();
+  return fetch(request).catch(function () {
+    return copy.formData().then(function (form) {
+      var uuid = form.get("client_uuid"), pick = form.get("pick");
+      if (!uuid || !pick) return offlinePage();
+      return StapQueue.add({client_uuid: uuid, pick: pick, text: form.get("text") || null}).then(function () {
+        if (self.registration.sync) self.registration.sync.register("wins").catch(function () {});
+        return offlinePage();
+      });
+    }, offlinePage);
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && request.mode === "navigate" && url.pathname === "/did-it") {
+    event.respondWith(postWinOrQueue(request));
+    return;
+  }
+  if (request.method !== "GET") return;
+  if (request.mode === "navigate") {
+    event.respondWith(fetch(request).catch(offlinePage));  // network first, and never stored
+    return;
+  }
+  if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/manifest.webmanifest") {
+    event.respondWith(caches.match(request).then(function (hit) {
+      if (hit) return hit;
+      return fetch(request).then(function (response) {
+        // Versioned files never change, so one fetched outside the shell is kept as well.
+        if (response.ok && url.searchParams.has("v")) {
+          var copy = response.clone();
+          caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+        }
+        return response;
+      });
+    }));
+  }
+});
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === "wins") event.waitUntil(StapQueue.flush());
+});
+
 
 var ANSWERS = ["coming", "cannot_come"];
 

@@ -78,7 +78,10 @@ ROUTES = {
     "staff.suggest_appointment": ("GET", "/staff/clients/{client}/suggest/appointment", None, "staff_client"),
     "static": ("GET", "/static/css/app.css", None, "public"),
     "client.partner_list": ("GET", "/partners", None, "client"),
-    "client.sync_win": ("POST", "/wins/sync", None, "queue"),  # JSON from the offline queue: test_offline.py
+    "client.sync_win": ("POST", "/wins/sync", None, "queue"),
+    "pwa.manifest": ("GET", "/manifest.webmanifest", None, "public"),
+    "pwa.offline": ("GET", "/offline", None, "public"),
+    "pwa.kept_week": ("GET", "/week/kept.json", None, "client"),  # JSON from the offline queue: test_offline.py
     "client.partner_link": ("POST", "/partners/{org}", {}, "client"),
     "client.partner_unlink": ("POST", "/partners/{org}/unlink", {}, "client"),
     "partner.home": ("GET", "/partner/", None, "partner"),

@@ -213,6 +213,19 @@ def test_failures_back_off_then_fail(app, push_service):
     assert (row.status, row.attempts, row.last_error) == ("failed", 5, "push: HTTP 500")
 
 
+def test_a_reminder_that_keeps_killing_its_worker_is_given_up(app, push_service):
+    user = factories.client()
+    phone(push_service, user)
+    reminder = due(appointment(user))
+    db.session.commit()
+    now, lease = utcnow(), timedelta(seconds=60)
+    for round_ in range(dispatch.MAX_CLAIMS):  # claimed, then the worker died each time
+        assert dispatch.claim(10, now + round_ * 2 * lease, lease)[0] == [reminder.id]
+    assert send(now=now + dispatch.MAX_CLAIMS * 2 * lease) == {"failed": 1}
+    assert fresh(Reminder, reminder.id).last_error == "claimed too often"
+    assert push_service.count() == 0
+
+
 def test_a_channel_the_client_does_not_have_is_skipped(app, push_service, smtp, sms):
     appt = appointment(factories.client())  # no phone with reminders on, no e-mail address, no number
     rows = [due(appt, channel) for channel in CHANNELS]
@@ -566,15 +579,14 @@ def test_a_bad_or_spent_reply_token_changes_nothing(app, client):
     assert set(db.session.scalars(select(Appointment.reply))) == {None}
 
 
-def test_the_service_worker_is_served_from_the_root_and_never_stored(client):
+def test_the_service_worker_is_served_from_the_root(client):
     response = client.get("/sw.js")
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.headers["Service-Worker-Allowed"] == "/"
-    assert response.headers["Cache-Control"] == "no-cache"
+    # Update checks at most hourly (see test_pwa.py): a repeat visit then sends only the HTML document.
+    assert response.headers["Cache-Control"] == "max-age=3600"
     body = response.get_data(as_text=True)
     assert 'addEventListener("push"' in body and 'addEventListener("notificationclick"' in body
-    # It caches nothing (offline use is a later step): no fetch handler, no Cache API.
-    assert 'addEventListener("fetch"' not in body and "caches." not in body
 
 
 # --- the calendar feed -------------------------------------------------------------------------------------

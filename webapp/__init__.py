@@ -43,6 +43,7 @@ def create_app(config=None) -> Flask:
     from webapp.auth.views import bp as auth_bp
     from webapp.client import bp as client_bp
     from webapp.client import offline, people, views  # noqa: F401 - their routes join the client blueprint
+    from webapp.pwa import shell as _shell  # noqa: F401 - its routes join the pwa blueprint
     from webapp.pwa.views import bp as pwa_bp
     from webapp.staff import actions  # noqa: F401 - its routes join the staff blueprint
     from webapp.staff.views import bp as staff_bp

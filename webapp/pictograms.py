@@ -164,6 +164,9 @@ PICTOGRAMS: dict[str, Pictogram] = dict([
     _p("action.no", "274C", _l("No")),
     _p("action.suggest", "1F4AD", _l("Suggest")),
     _p("action.invite", "1F4F1", _l("Invite")),
+    _p("action.no_connection", "1F4F5", _l("No connection")),
+    _p("action.refresh", "1F504", _l("New version: tap to refresh")),
+    _p("action.keep_week", "1F4CC", _l("Keep my week on this phone")),
     _p("action.remind", "1F514", _l("Remind me")),
     _p("action.calendar", "1F4C6", _l("Add to my calendar")),
     # a reminder about a sensitive kind of appointment shows only this (webapp.reminders.messages)

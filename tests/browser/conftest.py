@@ -8,6 +8,7 @@ look in the database for what the browser did (call `fresh()` first: the test's 
 import logging
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,30 @@ def pytest_collection_modifyitems(config, items):
 
 # --- the live server and the browser ------------------------------------------------------------
 
+SERVED: list[str] = []  # every request the live server answered, as "METHOD /path?query"
+
+
+def recording(app):
+    """What reached the server over the network (a service worker's cache answers never do)."""
+
+    def wsgi(environ, start_response):
+        query = environ.get("QUERY_STRING")
+        SERVED.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}{'?' + query if query else ''}")
+        return app(environ, start_response)
+
+    return wsgi
+
+
+@pytest.fixture
+def served():
+    SERVED.clear()
+    return SERVED
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request; errors still show
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, recording(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -186,4 +207,6 @@ def signed_in(context, app, live_server, user) -> None:
     kind, lifetime = ("device", "CLIENT_DEVICE_LIFETIME") if user.is_client else ("staff", "STAFF_LIFETIME")
     token = auth.start_session(user, kind, app.config[lifetime], "pytest")
     db.session.commit()
-    context.add_cookies([{"name": app.config["DEVICE_COOKIE_NAME"], "value": token, "url": live_server}])
+    # With an expiry, like the server's own cookie, so it outlives a browser restart.
+    context.add_cookies([{"name": app.config["DEVICE_COOKIE_NAME"], "value": token, "url": live_server,
+                          "expires": time.time() + 24 * 3600}])

@@ -8,6 +8,7 @@ through CDP, with the payload the reminder worker builds, and the notification i
 
 import base64
 import json
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -16,7 +17,7 @@ from py_vapid import Vapid
 from sqlalchemy import select
 
 from tests import factories
-from tests.browser.conftest import Words, fresh, signed_in
+from tests.browser.conftest import SCREENSHOTS, Words, fresh, signed_in
 from tests.loopback import b64u, phone_keys, public_bytes
 from webapp.extensions import db
 from webapp.models import PushSubscription, Reminder, utcnow
@@ -86,6 +87,7 @@ def test_the_bell_turns_reminders_on_and_a_push_shows_a_notification(app, contex
     row = db.session.scalar(select(PushSubscription))
     assert (row.user_id, row.endpoint, row.p256dh) == (user.id, ENDPOINT, keys["p256dh"])
 
+    page.screenshot(path=str(SCREENSHOTS / f"{lang}-week-reminders-on.png"), full_page=True)
     result = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
     assert result.violations_count == 0, result.generate_report()
 
@@ -102,11 +104,14 @@ def test_the_bell_turns_reminders_on_and_a_push_shows_a_notification(app, contex
     page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_timeout(300)
     registration = next(r for r in registrations if not r["isDeleted"])
+    shown_at = 0
     for _ in range(2):  # the same reminder twice (a retried send) stays one notification
         cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server,
                  "registrationId": registration["registrationId"], "data": json.dumps(payload)})
-        page.wait_for_function("navigator.serviceWorker.ready.then(r => r.getNotifications())"
-                               ".then(list => list.length > 0)")
+        shown_at = page.wait_for_function(  # a newer timestamp: this push's notification is up
+            "after => navigator.serviceWorker.ready.then(r => r.getNotifications())"
+            ".then(list => list.length === 1 && list[0].timestamp > after && list[0].timestamp)", arg=shown_at,
+        ).json_value()
     shown = _notifications(page)
     assert len(shown) == 1
     note = shown[0]
@@ -123,3 +128,11 @@ def test_the_bell_turns_reminders_on_and_a_push_shows_a_notification(app, contex
     expect(bell).to_have_attribute("aria-pressed", "false")
     fresh()
     assert db.session.scalar(select(PushSubscription)) is None
+
+    # "Add to my calendar": the secret link, swapped in by htmx, as readable as the rest.
+    page.get_by_role("button", name=t.picto("action.calendar"), exact=True).tap()
+    expect(page.get_by_role("link", name=t("Open in my calendar"))).to_have_attribute(
+        "href", re.compile(r"^webcal://127\.0\.0\.1:\d+/calendar/\d+-[\w-]+\.ics$"))
+    page.screenshot(path=str(SCREENSHOTS / f"{lang}-week-calendar-link.png"), full_page=True)
+    result = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    assert result.violations_count == 0, result.generate_report()

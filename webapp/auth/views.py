@@ -135,6 +135,9 @@ def sign_out():
         db.session.commit()
     response = redirect(url_for("auth.welcome"))
     clear_device_cookie(response)
+    # A shared phone keeps nothing: caches, IndexedDB, localStorage and the service worker go too.
+    # (app.js sends the offline queue before it lets this form through.)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 
 

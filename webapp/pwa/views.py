@@ -1,7 +1,11 @@
 """The phone side of reminders: the service worker, push subscriptions, a notification's answer,
 and the calendar feed with the client's buttons to make and stop it."""
 
-from flask import Blueprint, abort, current_app, request, send_from_directory, url_for
+import hashlib
+import json
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
 
 from webapp.client.forms import ConfirmForm
@@ -19,11 +23,29 @@ NOTIFICATION_ANSWERS = ("coming", "cannot_come")
 
 @bp.get("/sw.js")
 def service_worker():
-    """From the root, so it may control the whole app; never cached, so a new version is picked up at once."""
-    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    """From the root, so it controls the whole app; its version changes with every file of the shell."""
+    source, version = shell_worker()
+    response = current_app.response_class(source.replace("__VERSION__", version), mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
-    response.headers["Cache-Control"] = "no-cache"
+    # Checked for a new version at most hourly (the page registers with updateViaCache "all"), so a
+    # repeat visit sends only the HTML document; a new version then waits for the person's tap.
+    response.headers["Cache-Control"] = "max-age=3600"
     return response
+
+
+SHELL_FOLDERS = ("css", "js", "pictograms", "icons")
+
+
+def shell_worker() -> tuple[str, str]:
+    """sw.js with the versioned URLs of the shell filled in, and a version that changes when any of them does."""
+    static = Path(current_app.static_folder)
+    files = sorted(str(path.relative_to(static)) for folder in SHELL_FOLDERS
+                   for path in (static / folder).iterdir() if path.suffix in (".css", ".js", ".svg", ".png"))
+    urls = [url_for("static", filename=name) for name in files if name != "js/push.js"]
+    source = (static / "sw.js").read_text()
+    source = source.replace("__SHELL__", json.dumps(urls)).replace(
+        "__QUEUE__", url_for("static", filename="js/queue.js"))
+    return source, hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
 def _json_body() -> dict:

@@ -12,21 +12,22 @@ that rare second message into the same single notification on the phone (see ben
 """
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from webapp.extensions import db
-from webapp.models import Appointment, Reminder, User, utcnow
+from webapp.models import Appointment, PushSubscription, Reminder, User, utcnow
 from webapp.reminders import channels, messages
 
 log = logging.getLogger(__name__)
 
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
 BATCH = 50
+MAX_CLAIMS = 2 * (len(BACKOFF) + 1)  # claims count as attempts, also those of a worker that died mid-send
 
 
 def _claimable(now: datetime):
@@ -62,6 +63,19 @@ def release(ids: list[int], lease_until: datetime) -> None:
     db.session.commit()
 
 
+# Built once: the worker runs these thousands of times; bound values come per call.
+_FRESH = (select(Reminder, Appointment, User).join(Appointment, Reminder.appointment_id == Appointment.id)
+          .join(User, User.id == Appointment.client_id).where(Reminder.id == bindparam("rid"))
+          .execution_options(populate_existing=True))
+_PHONES = (select(Reminder.id, PushSubscription)
+           .join(Appointment, Reminder.appointment_id == Appointment.id)
+           .join(PushSubscription, PushSubscription.user_id == Appointment.client_id)
+           .where(Reminder.id.in_(bindparam("ids", expanding=True)), Reminder.channel == "push")
+           .order_by(PushSubscription.id))
+_TOUCH_APPOINTMENT = (update(Appointment).where(Appointment.id == bindparam("aid"))
+                      .values(updated_at=bindparam("now")).execution_options(synchronize_session=False))
+
+
 class Worker:
     """Sends due reminders; `stop()` (SIGTERM) lets the reminder in hand finish and hands the rest back."""
 
@@ -75,6 +89,7 @@ class Worker:
         self.outbox = outbox or channels.Outbox(config, current_app.static_url_path)
         self.stopping = False
         self.stats: Counter = Counter()
+        self._phones: dict[int, list[PushSubscription]] = {}
 
     def stop(self, *_signal) -> None:
         self.stopping = True
@@ -87,12 +102,16 @@ class Worker:
             ids, lease_until = claim(size, self.now(), self.lease)
             if not ids:
                 break
+            self._phones = defaultdict(list)  # the batch's phones in one query, not one per reminder
+            for reminder_id, phone in db.session.execute(_PHONES, {"ids": ids}):
+                self._phones[reminder_id].append(phone)
             for index, reminder_id in enumerate(ids):
                 if self.stopping or self.now() >= lease_until - self.margin:
                     release(ids[index:], lease_until)
                     break
                 outcome = self.deliver(reminder_id, lease_until)
                 handled[outcome] += 1
+            db.session.expunge_all()  # a long-running worker keeps no rows between batches
         self.stats.update(handled)
         return handled
 
@@ -103,10 +122,7 @@ class Worker:
         """
         now = self.now()
         session = db.session
-        row = session.execute(
-            select(Reminder, Appointment, User).join(Appointment, Reminder.appointment_id == Appointment.id)
-            .join(User, User.id == Appointment.client_id).where(Reminder.id == reminder_id)
-            .execution_options(populate_existing=True)).one_or_none()
+        row = session.execute(_FRESH, {"rid": reminder_id}).one_or_none()
         if row is None or row[0].status != "pending" or row[0].lease_until != lease_until:
             session.rollback()
             return "stale"  # cancelled or moved meanwhile (then it is no longer pending), or claimed again
@@ -117,9 +133,11 @@ class Worker:
             return self._finish(reminder, appointment, lease_until, now, "skipped", "the appointment has started")
         if not client.active:
             return self._finish(reminder, appointment, lease_until, now, "skipped", "the account is disabled")
+        if reminder.attempts > MAX_CLAIMS:  # workers keep dying on this one: stop before it takes more down
+            return self._finish(reminder, appointment, lease_until, now, "failed", "claimed too often")
         try:
             message = messages.compose(appointment, client, now)
-            self.outbox.send(reminder, appointment, client, message, now)
+            self.outbox.send(reminder, appointment, client, message, now, phones=self._phones.get(reminder_id, []))
         except channels.NoChannel as error:
             return self._finish(reminder, appointment, lease_until, now, "skipped", str(error))
         except channels.PermanentError as error:
@@ -150,11 +168,9 @@ class Worker:
     def _write(self, reminder_id, lease_until, values, appointment_id, sent=False) -> bool:
         """Record an outcome only while the lease is still ours; partners see it through the appointment."""
         session = db.session
-        now = self.now()
         if appointment_id is not None:
             # The appointment first, as a partner's cancel does: same lock order, no deadlock.
-            session.execute(update(Appointment).where(Appointment.id == appointment_id).values(updated_at=now)
-                            .execution_options(synchronize_session=False))
+            session.execute(_TOUCH_APPOINTMENT, {"aid": appointment_id, "now": self.now()})
         still_ours = Reminder.lease_until == lease_until
         if sent:  # it did go out: say so even if the appointment was cancelled while it was on its way
             still_ours = or_(still_ours, Reminder.status == "cancelled")
