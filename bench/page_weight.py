@@ -53,7 +53,35 @@ def main(link):
             total, script, requests, foreign = measure(context, fresh, base + screen)
             print(f"{screen:12} {total:8,} {script:9,} {requests:9} {len(foreign)}")  # noqa: T201
             fresh.close()
+        repeat_visit(browser, p, context.cookies(), base)
         browser.close()
+
+
+def repeat_visit(browser, p, cookies, base):
+    """With the service worker warm: which requests still go past it, and how big the document is."""
+    context = browser.new_context(**p.devices["Pixel 7"])
+    context.add_cookies(cookies)
+    page = context.new_page()
+    page.goto(base + "/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload(wait_until="networkidle")
+    past_worker, document = [], 0
+
+    def finished(request):
+        nonlocal document
+        response = request.response()
+        size = request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
+        if request.resource_type == "document":
+            document = size
+        elif not response.from_service_worker:
+            past_worker.append(request.url)
+
+    page.on("requestfinished", finished)
+    for screen in SCREENS:
+        page.goto(base + screen, wait_until="networkidle")
+    print(f"repeat visits with the service worker warm: document ~{document:,} bytes, "  # noqa: T201
+          f"other requests past the worker: {len(past_worker)} {past_worker[:3]}")
+    context.close()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event, text
 
 from tests import factories
-from webapp import create_app
+from webapp import create_app, speech
 from webapp.config import TestConfig
 from webapp.domain import auth
 from webapp.extensions import db, limiter
@@ -52,6 +52,7 @@ def app():
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = _database_url(tmp)
+        SPEECH_DIR = str(tmp / "speech")  # generated clips: never the instance folder's
 
     app = create_app(Config)
     app.test_client_class = RequestIsolatedClient
@@ -69,12 +70,13 @@ def _drop_everything():
 
 @pytest.fixture(autouse=True)
 def _clean(request, app):
-    """Empty tables and fresh rate limits for every test; an app context for the test's own queries."""
+    """Empty tables, fresh rate limits and read-aloud caches for every test; an app context for its own queries."""
     with app.app_context():
         with db.engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
         limiter.reset()
+        speech.forget_recorded_languages()
         yield
         db.session.remove()
 

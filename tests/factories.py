@@ -30,10 +30,10 @@ def client(username=None, language="nl", pin="1357", trust_person=None, display_
     return user
 
 
-def staff(role="trust_person", email=None, password="correct horse battery", display_name=None):
+def staff(role="trust_person", email=None, password="correct horse battery", display_name=None, voice=False):
     n = next(_seq)
     user = User(role=role, username=f"staff{n}", email=email or f"staff{n}@example.org",
-                display_name=display_name or f"Staff {n}", password_hash=_hash(password))
+                display_name=display_name or f"Staff {n}", password_hash=_hash(password), can_record_voice=voice)
     db.session.add(user)
     db.session.flush()
     return user

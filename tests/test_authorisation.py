@@ -3,7 +3,11 @@
 A route added to the app without a row here fails test_every_route_is_known.
 """
 
+import io
+import math
+import struct
 import uuid
+import wave
 from datetime import timedelta
 
 import pytest
@@ -11,6 +15,7 @@ import pytest
 from tests import factories
 from tests.conftest import csrf_token, sign_in
 from tests.loopback import phone_keys
+from webapp import speech
 from webapp.domain import partners, sharing
 from webapp.extensions import db
 from webapp.models import CATEGORIES, Suggestion, utcnow
@@ -29,6 +34,9 @@ class Json(dict):
 #       "device"   a step of the device's own sign-in (PIN, lock); behaviour in test_auth.py
 #       "queue"    JSON from the phone's offline queue; every role is tested in test_offline.py
 #       "token"    no session: a signed token in the path or body is the key; behaviour in test_reminders.py
+#       "speech"   anyone signed in (client, staff, partner): read-aloud of the screen; behaviour in test_speech.py
+#       "voice"    only staff with the voice permission (recording phrases); other staff get a 404
+SEVEN = speech.phrase_hash("nl", "7")  # a digit is a phrase in every language
 ROUTES = {
     "client.home": ("GET", "/", None, "client"),
     "client.goals": ("GET", "/goals", None, "client"),
@@ -59,6 +67,7 @@ ROUTES = {
     "auth.welcome": ("GET", "/welcome", None, "public"),
     "auth.invitation": ("GET", "/i/unknown-token", None, "public"),
     "auth.language": ("GET", "/language", None, "public"),
+    "auth.about": ("GET", "/about", None, "public"),
     "auth.staff_sign_in": ("GET", "/staff/sign-in", None, "public"),
     "auth.choose_pin": ("GET", "/pin/new", None, "device"),
     "auth.unlock": ("GET", "/unlock", None, "device"),
@@ -96,6 +105,11 @@ ROUTES = {
     "partner_api.get_appointment": ("GET", "/api/v1/appointments/{planned}", None, "api"),
     "partner_api.move_appointment": ("PATCH", "/api/v1/appointments/{planned}", {"place": "Markt 2"}, "api"),
     "partner_api.cancel_appointment": ("POST", "/api/v1/appointments/{planned}/cancel", {}, "api"),
+    "voice.phrase_index": ("GET", "/speech/nl/phrases.json", None, "public"),
+    "voice.clip": ("GET", f"/speech/nl/{SEVEN}.opus", None, "public"),
+    "voice.say": ("POST", "/speech", Json(lang="nl", text="7"), "speech"),
+    "voice.recordings": ("GET", "/staff/voice?lang=ar", None, "voice"),
+    "voice.record": ("POST", f"/staff/voice/nl/{SEVEN}", "recording", "voice"),
 }
 # Placeholders naming rows that belong to one client: another client gets a 404 for them.
 OWNED = ("{goal}", "{win}", "{strength}", "{appointment}", "{suggestion}", "{staff}")
@@ -344,7 +358,7 @@ def test_public_routes(world, endpoint):
         response = _request(clients[role], method, path, data)
         assert response.status_code == (404 if endpoint == "auth.invitation" else 200) or (
             response.status_code == 302 and endpoint == "auth.welcome"), role
-        assert "client_ref" not in response.get_data(as_text=True) or endpoint == "partner_api.openapi"
+        assert b"client_ref" not in response.get_data() or endpoint == "partner_api.openapi"
 
 
 @pytest.mark.parametrize("endpoint", [e for e, r in ROUTES.items() if r[3] == "device"])
@@ -365,3 +379,48 @@ def test_token_routes_refuse_a_bad_token_to_everyone(world, endpoint):
     for role in ROLES:
         response = _request(clients[role], method, path, data)
         assert response.status_code in (403, 404), role
+
+
+@pytest.mark.parametrize("endpoint", [e for e, r in ROUTES.items() if r[3] == "speech"])
+def test_speech_routes_need_someone_signed_in(world, endpoint):
+    clients, _rows = world
+    method, path, data, _kind = ROUTES[endpoint]
+    for role in ROLES:
+        response = _request(clients[role], method, path, data)
+        if role == "anonymous":
+            assert response.status_code == 401, role
+        else:
+            assert response.status_code == 200 and response.data[:4] == b"OggS", role
+
+
+def _tone() -> bytes:
+    """Half a second of a 440 Hz tone as a 16-bit mono WAV: what the recording page uploads."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 16000 * 2 * math.pi * 440)))
+                               for i in range(8000)))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("endpoint", [e for e, r in ROUTES.items() if r[3] == "voice"])
+def test_voice_routes_only_for_staff_with_the_voice_permission(app, world, endpoint):
+    clients, _rows = world
+    method, path, data, _kind = ROUTES[endpoint]
+    recorder = app.test_client()
+    sign_in(recorder, factories.staff(voice=True))
+
+    def call(test_client):
+        if data != "recording":
+            return _request(test_client, method, path, data)
+        form = {"csrf_token": csrf_token(test_client, "/staff/sign-in"), "audio": (io.BytesIO(_tone()), "clip.wav")}
+        return test_client.post(path, data=form, content_type="multipart/form-data")
+
+    assert call(recorder).status_code == 200
+    for role in STAFF_ROLES:
+        assert call(clients[role]).status_code == 404, role
+    for role in [*CLIENT_ROLES, *PARTNER_ROLES, "anonymous"]:
+        response = call(clients[role])
+        assert response.status_code == 302 and response.location.startswith("/staff/sign-in"), role

@@ -28,17 +28,25 @@ def source_ids(tmp_path_factory):
 
 
 def catalogue(code):
-    with (ROOT / "translations" / code / "LC_MESSAGES" / "messages.po").open("rb") as f:
-        return read_po(f, locale=code)
+    with (ROOT / "translations" / LANGUAGES[code].locale / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        return read_po(f, locale=LANGUAGES[code].locale)
 
 
 def test_every_shipped_language_has_a_catalogue_and_no_other():
     folders = {p.name for p in (ROOT / "translations").iterdir() if p.is_dir()}
-    assert folders == set(LANGUAGES)
+    assert folders == {lang.locale for lang in LANGUAGES.values()}
+    assert len(LANGUAGES) == 12
 
 
 def test_right_to_left_languages():
-    assert {code for code, lang in LANGUAGES.items() if lang.dir == "rtl"} == {"ar"} & set(LANGUAGES)
+    assert {code for code, lang in LANGUAGES.items() if lang.dir == "rtl"} == {"ar", "prs", "ps"}
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_each_catalogue_says_whether_a_native_speaker_reviewed_it(code):
+    text = (ROOT / "translations" / LANGUAGES[code].locale / "LC_MESSAGES" / "messages.po").read_text()
+    first = text.splitlines()[0]
+    assert code == "en" or first.startswith("# Status: ") and ("draft" in first or "reviewed" in first)
 
 
 @pytest.mark.parametrize("code", sorted(LANGUAGES))
@@ -75,7 +83,7 @@ def test_translations_are_not_english_copies(code):
 def test_every_pictogram_has_a_name_in_every_language(app, code):
     from flask_babel import force_locale
 
-    with app.test_request_context(), force_locale(code):
+    with app.test_request_context(), force_locale(LANGUAGES[code].locale):
         for picto in pictograms.PICTOGRAMS.values():
             assert str(picto.label).strip(), picto.name
             if code != "en":

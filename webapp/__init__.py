@@ -63,6 +63,10 @@ def create_app(config=None) -> Flask:
     csrf.exempt(api_bp)  # bearer tokens, not cookies: no cross-site request can carry one
     app.register_blueprint(api_bp)
 
+    from webapp.voice.views import bp as voice_bp
+
+    app.register_blueprint(voice_bp)
+
     from webapp import cli
 
     cli.init_app(app)

@@ -12,6 +12,7 @@ from webapp.domain import auth, partners
 from webapp.extensions import db
 from webapp.models import STAFF_ROLES, ApiToken, Organisation, User, utcnow
 from webapp.reminders import cli as reminders_cli
+from webapp.voice import cli as speech_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,7 @@ def init_app(app):
     app.cli.add_command(reminders_cli.reminders)
     app.cli.add_command(reminders_cli.push)
     app.cli.add_command(partners_cli)
+    app.cli.add_command(speech_cli.speech)
 
 
 def _client(username: str) -> User:
@@ -85,8 +87,9 @@ def users():
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice(STAFF_ROLES), default="trust_person", show_default=True)
 @click.option("--organisation")
+@click.option("--voice", is_flag=True, help="May record the app's phrases (/staff/voice).")
 @click.password_option()
-def create_staff(email, name, role, organisation, password):
+def create_staff(email, name, role, organisation, voice, password):
     """Create a trust person, coordinator or admin who signs in with e-mail and password."""
     email = email.strip().lower()
     if db.session.scalar(select(User).where(User.email == email)):
@@ -98,9 +101,22 @@ def create_staff(email, name, role, organisation, password):
             raise click.ClickException(f"no organisation named {organisation!r}")
     username = email.split("@")[0][:30] + "-" + auth.new_token()[0][:6]
     db.session.add(User(role=role, username=username, email=email, display_name=name,
-                        password_hash=auth.hash_secret(password), organisation=org))
+                        password_hash=auth.hash_secret(password), organisation=org, can_record_voice=voice))
     db.session.commit()
-    click.echo(f"{role} {email} created")
+    click.echo(f"{role} {email} created" + (" (may record voices)" if voice else ""))
+
+
+@users.command("grant-voice")
+@click.argument("email")
+@click.option("--revoke", is_flag=True, help="Take the permission away again.")
+def grant_voice(email, revoke):
+    """Let a staff member record the app's phrases in their voice (/staff/voice)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_staff:
+        raise click.ClickException(f"no staff member with e-mail {email}")
+    user.can_record_voice = not revoke
+    db.session.commit()
+    click.echo(f"{user.email} {'may no longer' if revoke else 'may now'} record voices")
 
 
 @click.group()

@@ -43,6 +43,7 @@ class Config:
     PIN_FAILURES_BEFORE_LOCK = 5
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    SPEECH_DIR = os.environ.get("SPEECH_DIR") or None  # generated clips; default instance/speech
     RATELIMIT_HEADERS_ENABLED = True
 
     COMPRESS_ALGORITHM = ["br", "gzip"]

@@ -24,6 +24,8 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+CACHEABLE = ("pwa.service_worker", "voice.phrase_index", "voice.clip")  # set their own Cache-Control
+
 
 def init_app(app):
     login_manager.request_loader(load_user_from_device)
@@ -124,7 +126,8 @@ def set_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), geolocation=(), microphone=()")
     # Every page may carry someone's trajectory; a shared phone's back button must not show it.
-    # The service worker script is the one exception: public code, revalidated on every update check.
-    if request.endpoint != "pwa.service_worker":
+    # The exceptions are public and say so themselves: the service worker script (revalidated on every
+    # update check) and read-aloud's phrase clips and their index (UI words only, never anyone's data).
+    if request.endpoint not in CACHEABLE or response.status_code >= 400:
         headers["Cache-Control"] = "no-store"
     return response

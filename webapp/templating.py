@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
-from webapp import pictograms
+from webapp import pictograms, speech
 from webapp.i18n import LANGUAGES, current_language
 from webapp.models import utcnow
 
@@ -61,6 +61,6 @@ def init_app(app):
     app.url_defaults(versioned_static(app))
     app.jinja_env.globals.update(
         picto_info=pictograms.get, LANGUAGES=LANGUAGES, current_language=current_language,
-        clock_hands=clock_hands, relative_day=relative_day, now=utcnow,
+        clock_hands=clock_hands, relative_day=relative_day, now=utcnow, voice_kind=speech.voice_kind,
     )
     app.jinja_env.filters.update(day=weekday_and_date, clock=clock_time)

@@ -1,8 +1,9 @@
 // Stapstenen: the little behaviour htmx does not cover. No inline script anywhere (strict CSP).
 (function () {
   "use strict";
-  var lang = document.documentElement.lang;
+  var lang = document.documentElement.lang.split("-")[0];
   var synth = window.speechSynthesis;
+  var speechMeta = document.querySelector("meta[name=stap-speech]");
 
   function voiceFor(code) {
     if (!synth) return null;
@@ -13,43 +14,61 @@
     return null;
   }
 
-  // Read-aloud: only offered when this phone has a voice for the language, never pretending.
-  function say(text) {
-    var voice = voiceFor(lang);
-    if (!voice || !text) return;
-    synth.cancel();
-    var u = new SpeechSynthesisUtterance(text);
-    u.voice = voice; u.lang = voice.lang;
-    synth.speak(u);
+  // Read-aloud (static/js/speech.js, loaded on first use): only with a voice on the server or the phone.
+  var canSpeak = function () { return !!(speechMeta && speechMeta.getAttribute("data-voice")) || !!voiceFor(lang); };
+  var speech;
+  function withSpeech(work) {
+    speech = speech || new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = speechMeta.content;
+      script.onload = function () { resolve(self.StapSpeech); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    return speech.then(work);
   }
-
-  // The words a sighted reader sees, with each pictogram read by its name.
-  function spokenText(root) {
-    var parts = [];
-    var walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
-    for (var node = walker.currentNode; node; node = walker.nextNode()) {
-      if (node.nodeType === 3) { parts.push(node.nodeValue); continue; }
-      if (node.hidden || node.getAttribute("aria-hidden") === "true") { continue; }
-      if (node.tagName === "IMG" && node.alt) parts.push(" " + node.alt + ". ");
-      if (node.tagName === "BUTTON" || node.tagName === "A") parts.push(". ");
-    }
-    return parts.join(" ").replace(/\s+/g, " ").trim();
+  function say(text) {
+    if (canSpeak()) withSpeech(function (s) { s.say(text); });
   }
 
   function setUpSpeech() {
     var buttons = document.querySelectorAll("[data-speak]");
     var show = function () {
-      var has = !!voiceFor(lang);
+      var has = canSpeak();
       buttons.forEach(function (b) { b.hidden = !has; });
     };
     show();
     if (synth && synth.addEventListener) synth.addEventListener("voiceschanged", show);
     buttons.forEach(function (b) {
       b.addEventListener("click", function () {
-        if (synth.speaking) { synth.cancel(); return; }
-        say(spokenText(document.querySelector(b.getAttribute("data-speak"))));
+        withSpeech(function (s) { s.toggle(document.querySelector(b.getAttribute("data-speak")), b); });
       });
     });
+    // A long press on a pictogram button says its name, and is not taken as a tap.
+    var timer, pending, pressed;
+    var fire = function () {
+      clearTimeout(timer);
+      pressed = pending; pending = null;
+      withSpeech(function (s) { s.speak(pressed); });
+    };
+    var cancel = function () { clearTimeout(timer); pending = null; };
+    document.addEventListener("pointerdown", function (e) {
+      var el = e.target.closest("a, button");
+      cancel(); pressed = null;
+      if (!el || !el.querySelector("img.picto") || e.button || !canSpeak()) return;
+      pending = el;
+      timer = setTimeout(fire, 600);
+    });
+    document.addEventListener("pointerup", cancel);
+    document.addEventListener("pointercancel", cancel);
+    document.addEventListener("contextmenu", function (e) {
+      if (pending) fire();  // the phone's own long press may come first
+      if (pressed) e.preventDefault();
+    }, true);
+    document.addEventListener("click", function (e) {
+      if (pressed && pressed.contains(e.target)) { e.preventDefault(); e.stopPropagation(); }
+      pressed = null;
+    }, true);
   }
 
   // The picture keypad: four taps fill the PIN and send it.
@@ -233,8 +252,27 @@
     navigator.serviceWorker.addEventListener("controllerchange", function () { if (accepted) location.reload(); });
   }
 
+  // The language picker: a tap first says the language's own name, then chooses it.
+  function setUpSayFirst(button) {
+    button.addEventListener("click", function (event) {
+      if (button.dataset.said) return;
+      event.preventDefault();
+      var audio = new Audio(button.getAttribute("data-say-first"));
+      var go = function () {
+        if (button.dataset.said) return;
+        button.dataset.said = "1";
+        button.click();
+      };
+      audio.addEventListener("ended", go);
+      audio.addEventListener("error", go);
+      audio.play().catch(go);
+      setTimeout(go, 2500);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpSpeech();
+    document.querySelectorAll("[data-say-first]").forEach(setUpSayFirst);
     document.querySelectorAll("[data-pin-form]").forEach(setUpKeypad);
     setUpWinUuid();
     setUpServiceWorker();
@@ -255,17 +293,5 @@
     if (!e.persisted) return;
     document.querySelectorAll("[data-client-uuid]").forEach(function (input) { delete input.dataset.kept; });
     setUpWinUuid();
-    setUpServiceWorker();
-    var offline = document.querySelector("[data-offline-page]");
-    if (offline) setUpOfflinePage(offline);
-    document.querySelectorAll("[data-keep-week]").forEach(setUpKeepWeek);
-    document.querySelectorAll("[data-sign-out]").forEach(setUpSignOut);
-    // A PIN lock also takes the kept week off the phone.
-    document.querySelectorAll("[data-forget-week]").forEach(function (el) {
-      var forget = function () { return withQueue(function (q) { return q.forgetWeek(); }).catch(function () {}); };
-      if (el.tagName === "FORM") el.addEventListener("submit", forget); else forget();
-    });
-    if (waiting() && navigator.onLine) flush();
   });
-  window.addEventListener("online", function () { if (waiting()) flush(); });
 })();

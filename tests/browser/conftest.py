@@ -128,6 +128,7 @@ class Words:
 def fresh():
     """Forget what the test's own session has cached, so the next query sees what the server wrote."""
     db.session.rollback()
+    db.session.expire_all()
 
 
 def invite(app, user) -> str:

@@ -34,7 +34,7 @@ class Screens:
         if path is not None:
             expect(page).to_have_url(re.compile(path))
         expect(page.locator("html")).to_have_attribute("lang", self.lang)
-        expect(page.locator("html")).to_have_attribute("dir", "rtl" if self.lang == "ar" else "ltr")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl" if self.lang in ("ar", "prs", "ps") else "ltr")
         page.screenshot(path=str(SCREENSHOTS / f"{self.lang}-{name}.png"), full_page=True)
         # Nothing sticks out sideways: a phone screen never scrolls horizontally.
         overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
@@ -75,7 +75,7 @@ def _device(user):
         DeviceSession.user_id == user.id, DeviceSession.revoked_at.is_(None))).one()
 
 
-@pytest.mark.parametrize("lang", ["nl", "ar"])
+@pytest.mark.parametrize("lang", ["nl", "ar", "ti"])
 def test_no_axe_violations_on_any_screen(new_context, app, lang):
     page = new_context(locale=lang).new_page()  # a phone set to the client's language
     t = Words(lang)

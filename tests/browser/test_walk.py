@@ -24,7 +24,7 @@ def centre_x(locator) -> float:
     return box["x"] + box["width"] / 2
 
 
-@pytest.mark.parametrize("lang", ["nl", "ar"])
+@pytest.mark.parametrize("lang", ["nl", "ar", "ti"])
 def test_first_walk_of_a_new_client(page, app, new_client, lang):
     t = Words(lang)
     rtl = lang == "ar"

@@ -1,5 +1,7 @@
 """Signing in without reading: invitation link, picture-keypad PIN; and staff sign-in."""
 
+from pathlib import Path
+
 from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -10,10 +12,16 @@ from webapp.client.forms import ConfirmForm
 from webapp.domain import auth
 from webapp.extensions import db, limiter
 from webapp.htmx import render
-from webapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from webapp.i18n import LANGUAGES, locale_of
 from webapp.security import clear_device_cookie, set_device_cookie
 
 bp = Blueprint("auth", __name__)
+
+
+def spoken_language_names() -> set[str]:
+    """Languages whose own name has a clip (tools/make_language_clips.py): the picker speaks those."""
+    folder = Path(current_app.static_folder) / "audio"
+    return {code for code in LANGUAGES if (folder / f"lang-{code}.ogg").exists()}
 
 
 def home_of(user) -> str:
@@ -52,7 +60,7 @@ def invitation(token):
         response = redirect(url_for("auth.choose_pin"))
         set_device_cookie(response, device_token, config["CLIENT_DEVICE_LIFETIME"])
         return response
-    with force_locale(found.user.language or DEFAULT_LANGUAGE):
+    with force_locale(locale_of(found.user.language)):
         return render("auth/invitation.html", form=form, client=found.user)
 
 
@@ -166,13 +174,19 @@ def staff_sign_in():
     return render("auth/staff_sign_in.html", status=status, form=form, failed=failed)
 
 
+@bp.get("/about")
+def about():
+    """What Stapstenen is, who made the pictures and the code it stands on (licences and attribution)."""
+    return render("auth/about.html")
+
+
 @bp.route("/language", methods=["GET", "POST"])
 def language():
     form = LanguageForm()
     if form.validate_on_submit():
         code = form.language.data
         if code not in LANGUAGES:
-            return render("auth/language.html", status=400, form=form,
+            return render("auth/language.html", status=400, form=form, spoken=spoken_language_names(),
                           error=_("Tap one of the languages."))
         session["lang"] = code
         if current_user.is_authenticated:
@@ -180,4 +194,4 @@ def language():
             db.session.commit()
         back = request.args.get("next", "")
         return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("auth.welcome"))
-    return render("auth/language.html", form=form)
+    return render("auth/language.html", form=form, spoken=spoken_language_names())

@@ -14,11 +14,12 @@ from webapp.models.sharing import (
     Share,
     Suggestion,
 )
+from webapp.models.speech import ClipRecording
 from webapp.models.trajectory import GOAL_STATUSES, Goal, Strength, Win
 
 __all__ = [
     "CHANNELS", "ApiToken", "CalendarFeed", "IdempotencyRecord", "PartnerLink", "PushSubscription", "Reminder",
     "CATEGORIES", "CONSENT_TEXT_VERSION", "GOAL_STATUSES", "REPLIES", "ROLES", "STAFF_ROLES",
-    "AccessLog", "Appointment", "Base", "CircleMember", "DeviceSession", "Goal", "Invitation", "Organisation",
-    "Reaction", "Share", "Strength", "Suggestion", "User", "Win", "utcnow",
+    "AccessLog", "Appointment", "Base", "CircleMember", "ClipRecording", "DeviceSession", "Goal", "Invitation",
+    "Organisation", "Reaction", "Share", "Strength", "Suggestion", "User", "Win", "utcnow",
 ]

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
@@ -37,6 +37,8 @@ class User(UserMixin, Base):
     # The client's trust person: the one who invites, recovers and (with consent) follows.
     trust_person_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Staff who may record the app's phrases in their voice (webapp.speech; `flask users grant-voice`).
+    can_record_voice: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()

@@ -30,7 +30,7 @@ def manifest():
         "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
     response = jsonify({
         "name": "Stapstenen", "short_name": "Stapstenen", "id": "/", "start_url": "/", "scope": "/",
-        "display": "standalone", "orientation": "portrait", "lang": language.code, "dir": language.dir,
+        "display": "standalone", "orientation": "portrait", "lang": language.html_lang, "dir": language.dir,
         "description": _("Your own stepping stones: goals, appointments, strengths and small wins."),
         "background_color": "#fffdf8", "theme_color": "#0b6e4f",
         "icons": [icon(192, "any"), icon(512, "any"), icon(192, "maskable"), icon(512, "maskable")],

@@ -41,7 +41,8 @@ def shell_worker() -> tuple[str, str]:
     static = Path(current_app.static_folder)
     files = sorted(str(path.relative_to(static)) for folder in SHELL_FOLDERS
                    for path in (static / folder).iterdir() if path.suffix in (".css", ".js", ".svg", ".png"))
-    urls = [url_for("static", filename=name) for name in files if name != "js/push.js"]
+    # Not the code only some pages need: push (week screen) and recording (voice staff).
+    urls = [url_for("static", filename=name) for name in files if name not in ("js/push.js", "js/voice.js")]
     source = (static / "sw.js").read_text()
     source = source.replace("__SHELL__", json.dumps(urls)).replace(
         "__QUEUE__", url_for("static", filename="js/queue.js"))

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from webapp import pictograms
 from webapp.extensions import db
+from webapp.i18n import locale_of
 from webapp.models import Appointment, CalendarFeed, User, utcnow
 from webapp.reminders import messages, tokens
 
@@ -95,7 +96,7 @@ def ics(feed: CalendarFeed, now: datetime | None = None) -> bytes:
     cal.add("x-wr-calname", "Stapstenen")
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
-    with force_locale(messages.language_of(client)):
+    with force_locale(locale_of(messages.language_of(client))):
         for appointment in appointments:
             cal.add_component(_event(appointment, now))
     return cal.to_ical()

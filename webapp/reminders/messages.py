@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webapp import pictograms
-from webapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from webapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, locale_of
 from webapp.models import Appointment, User, utcnow
 from webapp.templating import clock_time, local, weekday_and_date
 
@@ -81,7 +81,7 @@ def compose(appointment: Appointment, client: User, now: datetime | None = None)
     lang = language_of(client)
     sensitive = is_sensitive(appointment.kind)
     picto = pictogram_for(appointment)
-    with force_locale(lang):
+    with force_locale(locale_of(lang)):
         details = []
         if not sensitive:
             details.append(_("With: %(organisation)s", organisation=appointment.organisation.name))

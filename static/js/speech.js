@@ -1,0 +1,138 @@
+// Read-aloud, fetched by app.js on first use. Each piece of the screen is heard in the best voice there is:
+// a person's recording of that phrase, else the server's generated clip; text that is no phrase of the app
+// (a name, a time, a place) is spoken by the server on the fly and kept nowhere; else this phone's voice.
+(function () {
+  "use strict";
+  var meta = document.querySelector("meta[name=stap-speech]");
+  var code = meta.getAttribute("data-lang"), server = meta.getAttribute("data-voice");
+  var lang = document.documentElement.lang.split("-")[0], synth = window.speechSynthesis;
+  var audio = new Audio(), run = 0, index = null, blobs = [], button = null, finish = null;
+  var SKIP = {SCRIPT: 1, STYLE: 1, TEMPLATE: 1, NOSCRIPT: 1, SELECT: 1};
+  var WORDS = /[\p{L}\p{N}]/u;
+
+  // Text of a phrase -> its clip URL (phrases.json); without a server voice, none.
+  function clips() {
+    if (!server) return Promise.resolve({});
+    index = index || fetch("/speech/" + code + "/phrases.json", {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (d) { return d.clips || {}; }, function () { index = null; return {}; });
+    return index;
+  }
+
+  function phoneVoice() {
+    var voices = synth ? synth.getVoices() : [];
+    for (var i = 0; i < voices.length; i++) {
+      if (voices[i].lang.toLowerCase().split(/[-_]/)[0] === lang) return voices[i];
+    }
+    return null;
+  }
+
+  // The words a sighted reader sees, piece by piece, each pictogram read by its name.
+  function pieces(root) {
+    var out = [], node;
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) {
+        if (n.nodeType === 3) return NodeFilter.FILTER_ACCEPT;
+        var hidden = SKIP[n.tagName] || n.hidden || n.getAttribute("aria-hidden") === "true" ||
+          n.hasAttribute("data-speak") || (n.checkVisibility && !n.checkVisibility());
+        return hidden ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    while ((node = walker.nextNode())) {
+      var text = node.nodeType === 3 ? node.nodeValue : node.tagName === "IMG" ? node.alt : "";
+      text = (text || "").replace(/\s+/g, " ").trim();
+      if (WORDS.test(text)) out.push(text);
+    }
+    return out;
+  }
+
+  // Phrases play their clip; the pieces between them are joined and spoken as one.
+  function plan(texts, known) {
+    var steps = [];
+    texts.forEach(function (text) {
+      var last = steps[steps.length - 1];
+      if (known[text]) steps.push({url: known[text]});
+      else if (last && !last.url && last.text.length + text.length < 1500) last.text += ", " + text;
+      else steps.push({text: text});
+    });
+    return steps;
+  }
+
+  function spoken(text) {
+    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    headers["Content-Type"] = "application/json";
+    return fetch("/speech", {method: "POST", credentials: "same-origin", headers: headers,
+                             body: JSON.stringify({lang: code, text: text})})
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.blob(); })
+      .then(function (blob) { var url = URL.createObjectURL(blob); blobs.push(url); return url; })
+      .catch(function () { return null; });
+  }
+
+  function play(url, mine) {
+    return new Promise(function (resolve) {
+      if (mine !== run) return resolve();
+      finish = resolve;
+      audio.onended = audio.onerror = function () { resolve(); };
+      audio.src = url;
+      audio.play().catch(function () { resolve(); });
+    });
+  }
+
+  function utter(text, mine) {
+    var voice = phoneVoice();
+    return new Promise(function (resolve) {
+      if (!voice || mine !== run) return resolve();
+      finish = resolve;
+      var u = new SpeechSynthesisUtterance(text);
+      u.voice = voice; u.lang = voice.lang;
+      u.onend = u.onerror = function () { resolve(); };
+      synth.speak(u);
+    });
+  }
+
+  function stop() {
+    run += 1;
+    audio.pause();
+    if (synth) synth.cancel();
+    if (finish) finish();
+    blobs.forEach(function (url) { URL.revokeObjectURL(url); });
+    blobs = [];
+    if (button) { button.removeAttribute("data-speaking"); button.setAttribute("aria-pressed", "false"); }
+    button = null;
+    return run;
+  }
+
+  function read(texts, by) {
+    var mine = stop();
+    if (!texts.length) return Promise.resolve();
+    button = by || null;
+    if (button) { button.setAttribute("data-speaking", ""); button.setAttribute("aria-pressed", "true"); }
+    var online = server === "server" && document.body.hasAttribute("hx-headers");
+    return clips().then(function (known) {
+      var steps = plan(texts, known);
+      // Ask for every spoken piece at once, so each is ready when its turn comes.
+      steps.forEach(function (s) { if (!s.url && online) s.audio = spoken(s.text); });
+      return steps.reduce(function (chain, s) {
+        return chain.then(function () {
+          if (mine !== run) return;
+          if (s.url) return play(s.url, mine);
+          return (s.audio || Promise.resolve(null)).then(function (url) {
+            return url ? play(url, mine) : utter(s.text, mine);
+          });
+        });
+      }, Promise.resolve());
+    }).then(function () { if (mine === run) stop(); });
+  }
+
+  self.StapSpeech = {
+    // The speaker button: read the screen, or stop when it is reading.
+    toggle: function (root, by) { return by && by === button ? stop() : read(root ? pieces(root) : [], by); },
+    // A long-pressed button: its name.
+    speak: function (el) {
+      var label = el.getAttribute("aria-label");
+      return read(label ? [label] : pieces(el));
+    },
+    say: function (text) { return read([text]); },
+    stop: stop
+  };
+})();

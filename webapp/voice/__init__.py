@@ -1,0 +1,1 @@
+"""Read-aloud over HTTP: phrase clips, dynamic text spoken on the fly, and the staff recording page."""
