@@ -221,7 +221,14 @@
         if (navigator.serviceWorker) jobs.push(navigator.serviceWorker.getRegistrations().then(function (regs) {
           return Promise.all(regs.map(function (reg) {
             return reg.pushManager ? reg.pushManager.getSubscription().then(function (sub) {
-              return sub && sub.unsubscribe();
+              if (!sub) return null;
+              // The server forgets this phone's reminders too; the next person on it gets none.
+              var token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+              return fetch("/push/unsubscribe", {method: "POST", credentials: "same-origin",
+                headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+                body: JSON.stringify({endpoint: sub.endpoint})}).catch(function () {}).then(function () {
+                return sub.unsubscribe();
+              });
             }).then(function () { return reg.unregister(); }, function () { return reg.unregister(); })
               : reg.unregister();
           }));
