@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from webapp import pictograms
 from webapp.extensions import db
 from webapp.i18n import locale_of
 from webapp.models import Appointment, CalendarFeed, User, utcnow
@@ -72,8 +71,7 @@ def _event(appointment: Appointment, now: datetime) -> Event:
     if appointment.place:
         event.add("location", appointment.place)
     lines = [appointment.organisation.name]
-    items = [str(pictograms.get(f"bring.{i}").label) for i in appointment.bring_items
-             if f"bring.{i}" in pictograms.PICTOGRAMS]
+    items = messages.bring_labels(appointment)
     if items:
         lines.append(_("Bring: %(items)s", items=", ".join(items)))
     if appointment.note:

@@ -87,8 +87,7 @@ def compose(appointment: Appointment, client: User, now: datetime | None = None)
             details.append(_("With: %(organisation)s", organisation=appointment.organisation.name))
             if appointment.place:
                 details.append(_("Where: %(place)s", place=appointment.place))
-            items = [str(pictograms.get(f"bring.{item}").label) for item in appointment.bring_items
-                     if f"bring.{item}" in pictograms.PICTOGRAMS]
+            items = bring_labels(appointment)
             if items:
                 details.append(_("Bring: %(items)s", items=", ".join(items)))
             if appointment.note:
@@ -99,3 +98,9 @@ def compose(appointment: Appointment, client: User, now: datetime | None = None)
             cannot_come=str(pictograms.get("action.cannot_come").label), details=details,
             closing=_("Can you come? Open Stapstenen and tap your answer."),
         )
+
+
+def bring_labels(appointment) -> list[str]:
+    """What to bring, as the translated names of its pictograms (unknown keys left out)."""
+    return [str(pictograms.get(f"bring.{item}").label) for item in appointment.bring_items
+            if f"bring.{item}" in pictograms.PICTOGRAMS]
