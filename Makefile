@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 
-.PHONY: run test lint translations catalogues clean
+.PHONY: run test lint translations catalogues clean system-run system-test
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -15,17 +15,24 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+# Debian packages: espeak-ng and opus-tools for read-aloud; chromium and fonts-noto-core for the browser tests.
+system-run:
+	@tools/system-packages run
+
+system-test:
+	@tools/system-packages test
+
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d translations
 
-run: translations
+run: system-run translations
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	$(FLASK) demo links --base-url http://127.0.0.1:$(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: translations
+test: system-test translations
 	$(BIN)/pytest -q
 
 lint: $(VENV)/.installed
