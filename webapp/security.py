@@ -5,6 +5,7 @@ from functools import wraps
 from flask import current_app, g, make_response, redirect, request, url_for
 from flask_login import current_user
 
+from webapp import bookkeeping
 from webapp.domain import auth
 from webapp.extensions import htmx, login_manager
 
@@ -48,7 +49,7 @@ def load_user_from_device(_request):
     g.device_state = auth.device_state(device, idle)
     if g.device_state != "ok":
         return None
-    auth.touch(device)
+    bookkeeping.device_seen(device)  # its own small transaction: read-only requests keep it
     return device.user
 
 

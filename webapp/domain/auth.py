@@ -142,14 +142,6 @@ def lock(device: DeviceSession) -> None:
     db.session.flush()
 
 
-def touch(device: DeviceSession, now: datetime | None = None) -> None:
-    """Mark the device as seen; at most once a minute, to keep writes off every request."""
-    now = now or utcnow()
-    if now - device.last_seen_at > timedelta(seconds=60):
-        device.last_seen_at = now
-        db.session.flush()
-
-
 # --- PINs --------------------------------------------------------------------------------------
 
 def valid_pin_shape(pin: str) -> bool:

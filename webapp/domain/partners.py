@@ -4,7 +4,7 @@ A partner reaches a client only through an active PartnerLink; anything else loo
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -80,12 +80,6 @@ def find_token(raw: str) -> ApiToken | None:
     if token is None or token.revoked_at is not None:
         return None
     return token
-
-
-def touch_token(token: ApiToken, now: datetime | None = None) -> None:
-    now = now or utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        token.last_used_at = now
 
 
 # --- appointments a partner plans ----------------------------------------------------------------

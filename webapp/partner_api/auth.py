@@ -4,6 +4,7 @@ from functools import wraps
 
 from flask import g, request
 
+from webapp import bookkeeping
 from webapp.domain import partners
 from webapp.extensions import db
 from webapp.partner_api.problems import Problem
@@ -33,7 +34,7 @@ def require(scope: str):
                           headers={"WWW-Authenticate": 'Bearer realm="stapstenen"'})
             if not token.has_scope(scope):
                 raise Problem(403, f"This token lacks the scope {scope}.", "scope")
-            partners.touch_token(token)
+            bookkeeping.token_used(token)
             g.organisation_id = token.organisation_id
             response = view(*args, **kwargs)
             db.session.commit()
