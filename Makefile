@@ -32,7 +32,7 @@ run: system-run translations
 	$(FLASK) demo links --base-url http://127.0.0.1:$(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: system-test translations
+test: system-test translations lint
 	$(BIN)/pytest -q
 
 lint: $(VENV)/.installed
