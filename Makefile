@@ -17,10 +17,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 # Debian packages: espeak-ng and opus-tools for read-aloud; chromium and fonts-noto-core for the browser tests.
 system-run:
-	@tools/system-packages run
+	@PYTHON=$(PYTHON) tools/system-packages run
 
 system-test:
-	@tools/system-packages test
+	@PYTHON=$(PYTHON) tools/system-packages test
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d translations

@@ -57,6 +57,13 @@ def test_make_run_needs_only_the_speech_packages(debian):
     assert done.returncode == 0 and apt == ""
 
 
+def test_a_python_without_venv_asks_for_python3_venv(debian, tmp_path, monkeypatch):
+    _fake(tmp_path / "bin", "python-without-venv", "exit 1")
+    monkeypatch.setenv("PYTHON", "python-without-venv")
+    done, apt = debian("run", ["espeak-ng", "opus-tools"])
+    assert done.returncode == 0 and apt.splitlines()[-1].split()[-1] == "python3-venv"
+
+
 def test_without_root_it_stops_with_one_line_naming_the_packages(debian):
     done, apt = debian("test", ["espeak-ng"], uid=1000)
     assert done.returncode == 1 and apt == ""
