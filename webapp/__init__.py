@@ -40,32 +40,9 @@ def create_app(config=None) -> Flask:
     assets.init_app(app)
     errors.init_app(app)
 
-    from webapp.auth.views import bp as auth_bp
-    from webapp.client import bp as client_bp
-    from webapp.client import offline, people, views  # noqa: F401 - their routes join the client blueprint
-    from webapp.pwa import shell as _shell  # noqa: F401 - its routes join the pwa blueprint
-    from webapp.pwa.views import bp as pwa_bp
-    from webapp.staff import actions  # noqa: F401 - its routes join the staff blueprint
-    from webapp.staff.views import bp as staff_bp
+    from webapp.blueprints import register_blueprints
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(client_bp)
-    app.register_blueprint(staff_bp, url_prefix="/staff")
-    app.register_blueprint(pwa_bp)
-
-    from webapp.partner.views import bp as partner_bp
-
-    app.register_blueprint(partner_bp, url_prefix="/partner")
-
-    from webapp.partner_api import bp as api_bp
-    from webapp.partner_api import views as _api_views  # noqa: F401 - its routes join the API blueprint
-
-    csrf.exempt(api_bp)  # bearer tokens, not cookies: no cross-site request can carry one
-    app.register_blueprint(api_bp)
-
-    from webapp.voice.views import bp as voice_bp
-
-    app.register_blueprint(voice_bp)
+    register_blueprints(app)
 
     from webapp import cli
 

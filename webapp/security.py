@@ -103,7 +103,7 @@ def _signed_in_as(allowed):
             signed_in_device()
             if current_user.is_authenticated and allowed(current_user):
                 return view(*args, **kwargs)
-            return leave_for(url_for("auth.staff_sign_in", next=request.path))
+            return leave_for(url_for("staff.sign_in", next=request.path))
 
         return wrapped
 

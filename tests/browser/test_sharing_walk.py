@@ -19,7 +19,7 @@ from webapp.domain import sharing
 from webapp.extensions import db
 from webapp.i18n import LANGUAGES
 from webapp.models import AccessLog, Goal, Share, Strength, Suggestion, User
-from webapp.staff.actions import qr_svg
+from webapp.staff.views import qr_svg
 
 PASSWORD = "stapstenen-test-wachtwoord"
 

@@ -1,4 +1,7 @@
-"""Signing in without reading: invitation link, picture-keypad PIN; and staff sign-in."""
+"""Signing in without reading: invitation link, picture-keypad PIN, lock and sign-out; language and about.
+
+Staff sign in at /staff/sign-in, in the staff blueprint (webapp/staff/views.py): their URL, their area.
+"""
 
 from pathlib import Path
 
@@ -7,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.auth.forms import LanguageForm, PinForm, StaffSignInForm
+from webapp.auth.forms import LanguageForm, PinForm
 from webapp.client.forms import ConfirmForm
 from webapp.domain import auth
 from webapp.extensions import db, limiter
@@ -147,31 +150,6 @@ def sign_out():
     # (app.js sends the offline queue before it lets this form through.)
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
-
-
-@bp.route("/staff/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
-def staff_sign_in():
-    form = StaffSignInForm()
-    failed = False
-    if form.validate_on_submit():
-        user = auth.staff_by_credentials(form.email.data, form.password.data)
-        if user:
-            config = current_app.config
-            token = auth.start_session(user, "staff", config["STAFF_LIFETIME"], request.user_agent.string)
-            db.session.commit()
-            target = request.args.get("next", "")
-            area = "/partner" if user.is_partner else "/staff"
-            # Only a path in the user's own area of this site: never an open redirect.
-            if not (target.startswith(area) and "//" not in target and "\\" not in target):
-                target = url_for(home_of(user))
-            response = redirect(target)
-            set_device_cookie(response, token, config["STAFF_LIFETIME"])
-            return response
-        failed = True
-        form.password.data = ""
-    status = 400 if form.is_submitted() else 200
-    return render("auth/staff_sign_in.html", status=status, form=form, failed=failed)
 
 
 @bp.get("/about")

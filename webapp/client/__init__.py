@@ -1,5 +1,1 @@
-"""The client's own screens, one blueprint: views.py (trajectory) and people.py (sharing)."""
-
-from flask import Blueprint
-
-bp = Blueprint("client", __name__)
+"""The client's own screens: the client blueprint (views.py) with client.people nested in it (people.py)."""

@@ -2,10 +2,9 @@
 
 from datetime import timedelta
 
-from flask import abort, redirect, url_for
+from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user
 
-from webapp.client import bp
 from webapp.client.forms import AnswerForm, ConfirmForm, ShareForm, UntilForm
 from webapp.domain import partners, sharing, suggestions
 from webapp.domain.catalogue import SHARE_PERIODS
@@ -13,6 +12,9 @@ from webapp.extensions import db
 from webapp.htmx import render, swap_or_redirect
 from webapp.models import CATEGORIES, Suggestion, utcnow
 from webapp.security import client_required
+
+# Nested in the client blueprint (webapp/client/views.py), so its endpoints read client.people.*
+bp = Blueprint("people", __name__)
 
 
 @bp.get("/people")
@@ -30,7 +32,7 @@ def _person_or_404(staff_id):
 
 
 def _person_card(staff_id):
-    return swap_or_redirect("client/_person.html", url_for("client.people"), person=_person_or_404(staff_id),
+    return swap_or_redirect("client/_person.html", url_for("client.people.people"), person=_person_or_404(staff_id),
                             categories=CATEGORIES, periods=SHARE_PERIODS)
 
 
@@ -113,7 +115,7 @@ def partner_link(organisation_id):
     if form.validate_on_submit():
         partners.link(current_user, organisation)
         db.session.commit()
-        return redirect(url_for("client.people"))
+        return redirect(url_for("client.people.people"))
     return render("client/partner_confirm.html", organisation=organisation, form=form)
 
 
@@ -126,4 +128,4 @@ def partner_unlink(organisation_id):
         if partner_link.organisation_id == organisation_id:
             partners.unlink(partner_link)
     db.session.commit()
-    return redirect(url_for("client.people"))
+    return redirect(url_for("client.people.people"))

@@ -1,11 +1,18 @@
-"""The client's own screens: home, goals, week, strengths and "I did it!"."""
+"""The client's own screens: home, goals, week, strengths and "I did it!", and the JSON the phone keeps
+and sends for them offline (the kept week, the queued wins).
+
+The client's people (sharing, suggestions, partners) are a blueprint of their own, client.people
+(webapp/client/people.py), nested in this one: together they are more than one module should hold.
+"""
 
 import uuid
+from datetime import timedelta
 
-from flask import abort, redirect, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
 from flask_login import current_user
 
-from webapp.client import bp
+from webapp import pictograms
+from webapp.client import people
 from webapp.client.forms import (
     AnswerForm,
     ConfirmForm,
@@ -19,10 +26,17 @@ from webapp.client.forms import (
 )
 from webapp.domain import appointments, suggestions, trajectory
 from webapp.domain.catalogue import LIFE_DOMAINS, MOODS, STRENGTHS, WIN_PICKS
-from webapp.extensions import db
+from webapp.extensions import csrf, db
 from webapp.htmx import render, swap_or_redirect, wants_fragment
 from webapp.models import Appointment, Goal, Strength, Win
-from webapp.security import client_required
+from webapp.security import client_required, signed_in_device
+from webapp.templating import clock_time, weekday_and_date
+
+bp = Blueprint("client", __name__)
+bp.register_blueprint(people.bp)
+
+KEPT_DAYS = 7
+QUEUE_HEADER = "X-Stapstenen-Queue"
 
 
 def own_or_404(model, object_id):
@@ -212,3 +226,66 @@ def celebrate(win_id):
         abort(400)
     return render("client/celebrate.html", "client/_mood.html", win=win, form=form, moods=MOODS,
                   wins=trajectory.win_count(current_user))
+
+
+# --- offline: the week the phone keeps, and the wins it queued ------------------------------------
+# Small wins logged without a connection: the phone's queue sends them here when it is back online.
+#
+# JSON with a client_uuid made on the phone; a replay with the same content is answered like the first,
+# the same uuid with other content is a conflict. Status codes tell the queue what to do with an item:
+# 2xx sent, 401 keep and try after sign-in, 409/404/422 set aside for good (shown, never silently dropped).
+# The kept week is only what the week screen shows (time, kind, place), and only when the client
+# opted in on this phone.
+
+@bp.get("/week/kept.json")
+@client_required
+def kept_week():
+    """The next seven days, as the phone keeps them when the client chose "keep my week on this phone"."""
+    rows = appointments.coming(current_user, within=timedelta(days=KEPT_DAYS))
+    return jsonify({"appointments": [{
+        "id": a.id, "day": weekday_and_date(a.starts_at), "time": clock_time(a.starts_at),
+        "kind": str(pictograms.get(f"kind.{a.kind}").label),
+        "pictogram": url_for("static", filename=pictograms.get(f"kind.{a.kind}").filename),
+        "place": a.place,
+    } for a in rows]})
+
+
+def _problem(status: int, reason: str):
+    return jsonify({"status": status, "reason": reason}), status
+
+
+@bp.post("/wins/sync")
+@csrf.exempt  # the queue outlives the page and its session: JSON + a custom header + same origin instead
+def sync_win():
+    if request.headers.get(QUEUE_HEADER) != "1" or not request.is_json:
+        abort(400)
+    origin = request.headers.get("Origin")
+    if origin and origin.rstrip("/") != request.host_url.rstrip("/"):
+        abort(403)
+    signed_in_device()
+    if not (current_user.is_authenticated and current_user.is_client):
+        return _problem(401, "sign-in")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _problem(422, "body")
+    client_uuid, pick = data.get("client_uuid"), data.get("pick")
+    mood, text = data.get("mood"), data.get("text")
+    if not trajectory.valid_uuid(client_uuid):
+        return _problem(422, "client_uuid")
+    kind, _sep, value = pick.partition(":") if isinstance(pick, str) else ("", "", "")
+    if not ((kind == "goal" and value.isdigit()) or (kind == "win" and value in WIN_PICKS)):
+        return _problem(422, "pick")
+    if mood is not None and mood not in MOODS:
+        return _problem(422, "mood")
+    if text is not None and (not isinstance(text, str) or len(text) > 140):
+        return _problem(422, "text")
+    goal = trajectory.own(Goal, current_user, int(value)) if kind == "goal" else None
+    if kind == "goal" and goal is None:
+        return _problem(404, "goal")
+    pictogram = f"goal.{goal.template}" if goal else f"win.{value}"
+    try:
+        win, new = trajectory.log_win(current_user, client_uuid, pictogram, goal=goal, text=text, mood=mood)
+    except trajectory.WinConflict:
+        return _problem(409, "conflict")
+    db.session.commit()
+    return jsonify({"id": win.id, "url": url_for("client.celebrate", win_id=win.id)}), 201 if new else 200

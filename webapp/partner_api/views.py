@@ -1,17 +1,17 @@
 """Partner API v1 routes. A partner reaches only clients who linked it; anything else is a 404."""
 
-from flask import g, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 
 from webapp.domain import partners
 from webapp.domain.catalogue import APPOINTMENT_KINDS, BRING_ITEMS
 from webapp.extensions import db, limiter
-from webapp.partner_api import bp
 from webapp.partner_api.auth import rate_limit_key, require
 from webapp.partner_api.idempotency import idempotent
 from webapp.partner_api.openapi import document
 from webapp.partner_api.problems import Problem, problem_response
 from webapp.partner_api.schema import appointment_document, appointment_fields, iso, json_body, parse_time
 
+bp = Blueprint("partner_api", __name__)
 limiter.limit("120 per minute", key_func=rate_limit_key)(bp)
 
 

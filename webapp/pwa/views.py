@@ -1,17 +1,25 @@
-"""The phone side of reminders: the service worker, push subscriptions, a notification's answer,
-and the calendar feed with the client's buttons to make and stop it."""
+"""The installable app and the phone side of reminders: the service worker, the manifest, the offline
+page, push subscriptions, a notification's answer, and the calendar feed with the client's buttons to
+make and stop it.
+
+The offline page holds no one's data (the service worker may keep it). The week a client keeps offline
+is the client's /week/kept.json (webapp/client/views.py).
+"""
 
 import hashlib
 import json
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.client.forms import ConfirmForm
 from webapp.domain import appointments
+from webapp.domain.catalogue import WIN_PICKS
 from webapp.extensions import csrf, db
 from webapp.htmx import render
+from webapp.i18n import current_language
 from webapp.models import REPLIES, Appointment, utcnow
 from webapp.reminders import calendar, subscriptions, tokens
 from webapp.security import client_required
@@ -31,6 +39,29 @@ def service_worker():
     # repeat visit sends only the HTML document; a new version then waits for the person's tap.
     response.headers["Cache-Control"] = "max-age=3600"
     return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    language = current_language()
+    icon = lambda size, purpose: {  # noqa: E731 - a table of four rows
+        "src": url_for("static", filename=f"icons/icon-{size}{'-maskable' if purpose == 'maskable' else ''}.png"),
+        "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
+    response = jsonify({
+        "name": "Stapstenen", "short_name": "Stapstenen", "id": "/", "start_url": "/", "scope": "/",
+        "display": "standalone", "orientation": "portrait", "lang": language.html_lang, "dir": language.dir,
+        "description": _("Your own stepping stones: goals, appointments, strengths and small wins."),
+        "background_color": "#fffdf8", "theme_color": "#0b6e4f",
+        "icons": [icon(192, "any"), icon(512, "any"), icon(192, "maskable"), icon(512, "maskable")],
+    })
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    """Shown by the service worker when the connection is gone; a win can still be logged from here."""
+    return render("pwa/offline.html", picks=WIN_PICKS, public_page=True)
 
 
 SHELL_FOLDERS = ("css", "js", "pictograms", "icons")

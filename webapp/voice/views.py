@@ -3,23 +3,20 @@
 GET /speech/<lang>/phrases.json     which phrases have a clip, and their URLs (public: UI words only)
 GET /speech/<lang>/<sha>.opus       a phrase's clip, recorded > generated; immutable when versioned
 POST /speech {lang, text}           any text of the screen, spoken on the fly and kept nowhere
-/staff/voice?lang=xx                staff with the voice permission record the phrases
+
+Staff with the voice permission record the phrases at /staff/voice, in the staff area
+(webapp/staff/voice.py).
 """
 
-from functools import wraps
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from webapp import pictograms, speech
-from webapp.extensions import csrf, db, limiter
-from webapp.htmx import render
+from webapp import speech
+from webapp.extensions import limiter
 from webapp.i18n import LANGUAGES
-from webapp.security import staff_required
 
 bp = Blueprint("voice", __name__)
 
@@ -31,7 +28,7 @@ def speech_root() -> Path:
     return Path(current_app.config.get("SPEECH_DIR") or Path(current_app.instance_path) / "speech")
 
 
-def _language_or_404(lang: str) -> str:
+def language_or_404(lang: str) -> str:
     if lang not in LANGUAGES:
         abort(404)
     return lang
@@ -65,7 +62,7 @@ def clip_url(lang: str, sha: str, version: str) -> str:
 @bp.get("/speech/<lang>/phrases.json")
 def phrase_index(lang):
     """Text -> clip URL for the phrases that can be heard now; the page speaks the rest via POST /speech."""
-    lang = _language_or_404(lang)
+    lang = language_or_404(lang)
     found = speech.phrases(lang)
     clips = {found[sha].text: clip_url(lang, sha, version) for sha, version in speech.clip_versions(lang).items()}
     response = jsonify(lang=lang, voice=speech.voice_kind(lang), clips=clips)
@@ -76,7 +73,7 @@ def phrase_index(lang):
 
 @bp.get("/speech/<lang>/<string(length=64):sha>.opus")
 def clip(lang, sha):
-    lang = _language_or_404(lang)
+    lang = language_or_404(lang)
     found = _phrase_audio(lang, sha) if sha in speech.phrases(lang) else None
     if found is None:
         abort(404)
@@ -111,66 +108,3 @@ def say():
         except speech.SpeechUnavailable:
             abort(404)  # no voice for this language: the phone's own voice, if any, takes over
     return _audio(found[0], "no-store")
-
-
-# --- recording -------------------------------------------------------------------------------------
-
-def voice_required(view):
-    """Staff with the voice permission; other staff get a 404, everyone else the staff sign-in."""
-
-    @staff_required
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.can_record_voice:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def _picture_names(lang: str) -> dict[str, str]:
-    """Phrase text -> the pictogram it names, in that language."""
-    names: dict[str, str] = {}
-    with force_locale(LANGUAGES[lang].locale):
-        for picto in pictograms.PICTOGRAMS.values():
-            names.setdefault(speech.normalise(str(picto.label)), picto.name)
-    return names
-
-
-@bp.get("/staff/voice")
-@voice_required
-def recordings():
-    chosen = request.args.get("lang") or (current_user.language if current_user.language in LANGUAGES else "nl")
-    lang = _language_or_404(chosen)
-    done = speech.recorded(lang)
-    generated = speech.has_generator(lang)
-    pictures = _picture_names(lang)
-    rows = []
-    for sha, phrase in speech.phrases(lang).items():
-        state = "recorded" if sha in done else "generated" if generated else "none"
-        version = done.get(sha, speech.GENERATED_VERSION)
-        rows.append({"phrase": phrase, "picto": pictures.get(phrase.text), "state": state,
-                     "url": clip_url(lang, sha, version) if state != "none" else None,
-                     "upload": url_for("voice.record", lang=lang, sha=sha)})
-    response = render("voice/recordings.html", language=LANGUAGES[lang], rows=rows, recorded=len(done))
-    response.headers["Permissions-Policy"] = "camera=(), geolocation=(), microphone=(self)"
-    return response
-
-
-@bp.post("/staff/voice/<lang>/<string(length=64):sha>")
-@csrf.exempt  # checked below, once the larger body limit for a recording is set
-@voice_required
-def record(lang, sha):
-    request.max_content_length = speech.MAX_UPLOAD + 64 * 1024
-    csrf.protect()
-    lang = _language_or_404(lang)
-    if sha not in speech.phrases(lang):
-        abort(404)
-    upload = request.files.get("audio")
-    try:
-        audio = speech.to_opus(upload.read(speech.MAX_UPLOAD + 1) if upload else b"")
-    except speech.BadAudio:
-        return jsonify(error=_("This recording does not work. Please try again.")), 400
-    row = speech.save_recording(lang, sha, audio, current_user)
-    db.session.commit()
-    return jsonify(state="recorded", url=clip_url(lang, sha, f"r{row.digest}"))
