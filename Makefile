@@ -32,8 +32,9 @@ run: system-run translations
 	$(FLASK) demo links --base-url http://127.0.0.1:$(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# CLOCK=2027-03-28T01:30:00+01:00 freezes every test at that instant (default: when the run starts).
 test: system-test translations lint
-	$(BIN)/pytest -q
+	STAPSTENEN_CLOCK="$(CLOCK)" $(BIN)/pytest -q
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
 """Fixtures: one app per test session on a real database (SQLite file, or DATABASE_URL's PostgreSQL).
 
 The schema is built by the migrations, so every run also proves they work on that database.
-Each test starts from empty tables.
+Each test starts from empty tables, with the clock frozen at one instant (see `clock` below).
 """
 
 import contextvars
@@ -9,9 +9,12 @@ import os
 import re
 import tempfile
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -23,6 +26,63 @@ from webapp.config import TestConfig
 from webapp.domain import auth
 from webapp.extensions import db, limiter
 from webapp.models import Base
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+STARTED = datetime.now(BRUSSELS).replace(microsecond=0)  # before any test can freeze anything
+CLOCK = pytest.StashKey[datetime]()
+
+
+# --- the clock: every test runs frozen at one instant, chosen per run --------------------------------
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock", default=os.environ.get("STAPSTENEN_CLOCK") or None, metavar="ISO-8601",
+        help="freeze every test at this instant, with its offset, e.g. 2027-03-28T01:30:00+01:00 "
+             "(default: the moment the run started; env STAPSTENEN_CLOCK)")
+
+
+def pytest_configure(config):
+    raw = config.getoption("clock")
+    if not raw:
+        config.stash[CLOCK] = STARTED
+        return
+    try:
+        instant = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise pytest.UsageError(f"--clock={raw}: give an ISO 8601 date-time with its offset, "
+                                "e.g. 2026-10-25T02:30:00+02:00")
+    config.stash[CLOCK] = instant
+
+
+def _clock_line(config) -> str:
+    instant = config.stash[CLOCK]
+    local = instant.astimezone(BRUSSELS)
+    return (f"clock: every test frozen at {local:%a %Y-%m-%d %H:%M:%S} Brussels ({local.tzname()}); "
+            f"reproduce with --clock={instant.isoformat()}")
+
+
+def pytest_report_header(config):
+    return _clock_line(config)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Also at the end (-q hides the header), where a failure's reader looks for how to run it again."""
+    terminalreporter.write_line(_clock_line(config))
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The frozen clock of this test: `clock.shift(timedelta(minutes=16))` moves it, `clock.move_to(dt)` jumps.
+
+    tick=False: time stands still inside a test, so two readings of utcnow() agree and a failure comes
+    back with the same --clock. Tests build their times from utcnow() (the frozen instant), never from
+    fixed local hours that may already be past. A subprocess does not inherit this: see tests/clocked.py.
+    The destination goes in as UTC, so time-machine leaves the process's local time zone alone.
+    """
+    with time_machine.travel(request.config.stash[CLOCK].astimezone(UTC), tick=False) as traveller:
+        yield traveller
 
 
 def _database_url(tmp: Path) -> str:

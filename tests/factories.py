@@ -3,15 +3,23 @@
 import functools
 import itertools
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from webapp.domain import auth
 from webapp.extensions import db
 from webapp.models import Appointment, Goal, Organisation, Strength, User, Win, utcnow
 
+BRUSSELS = ZoneInfo("Europe/Brussels")
 _seq = itertools.count(1)
 # argon2 is slow on purpose; the same secret can share one hash across test users.
 _hash = functools.lru_cache(auth.hash_secret)
+
+
+def brussels(days: int, hour: int, minute: int = 0) -> datetime:
+    """A Brussels wall-clock time `days` after today by the test's (frozen) clock, as an aware UTC datetime."""
+    day = utcnow().astimezone(BRUSSELS).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), BRUSSELS).astimezone(UTC)
 
 
 def organisation(name=None, kind="partner", pictogram="domain.work"):

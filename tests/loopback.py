@@ -12,12 +12,14 @@ import threading
 import time
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import http_ece
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from time_machine import escape_hatch
 
 
 def b64u(raw: bytes) -> str:
@@ -161,6 +163,10 @@ def worker(database_url: str, vapid_private: str, vapid_public: str, *args: str,
     """A real `flask reminders ...` process against this database (its output: .stdout, as text)."""
     environment = {**os.environ, "DATABASE_URL": database_url, "VAPID_PRIVATE_KEY": vapid_private,
                    "VAPID_PUBLIC_KEY": vapid_public, **{k: str(v) for k, v in env.items()}}
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "webapp", "reminders", *args],  # noqa: S603
+    # Under a test's frozen clock its clock starts where the test's stands (tests/clocked.py), so what is
+    # due for the test is due for the worker; the bench runs it on the real clock.
+    travelling = escape_hatch.is_travelling()
+    clocked = ["-m", "tests.clocked", datetime.now(UTC).isoformat()] if travelling else ["-m", "flask"]
+    return subprocess.Popen([sys.executable, *clocked, "--app", "webapp", "reminders", *args],  # noqa: S603
                             cwd=Path(__file__).resolve().parent.parent, env=environment, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

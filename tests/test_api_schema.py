@@ -2,7 +2,7 @@
 
 import contextvars
 import json
-import uuid
+import zlib
 
 import pytest
 import schemathesis
@@ -57,9 +57,12 @@ def test_the_served_document_is_the_tested_one(app):
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_follows_its_own_description(case, app, api_rows):
     limiter.reset()  # many calls in a row: the rate limit is tested elsewhere
-    if case.path_parameters and "appointment_id" in case.path_parameters and uuid.uuid4().int % 2:
-        case.path_parameters["appointment_id"] = app.config["SCHEMATHESIS_ID"]  # reach real rows too
-    if isinstance(case.body, dict) and "client_ref" in case.body and uuid.uuid4().int % 2:
+    # Half the cases reach real rows too. Which half follows from the case itself, not from luck, so
+    # Hypothesis replaying a failing case makes the same choice.
+    heads = zlib.crc32(repr((case.path_parameters, case.body)).encode()) % 2
+    if case.path_parameters and "appointment_id" in case.path_parameters and heads:
+        case.path_parameters["appointment_id"] = app.config["SCHEMATHESIS_ID"]
+    if isinstance(case.body, dict) and "client_ref" in case.body and heads:
         case.body["client_ref"] = app.config["SCHEMATHESIS_REF"]
     # Not run: ignored_auth sends its probe through the schema's own transport, which drops `app`
     # (schemathesis 4.32) — a missing or wrong token is covered in test_partner_api.py and test_authorisation.py;

@@ -4,7 +4,8 @@ import hashlib
 import json
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
@@ -39,14 +40,14 @@ def api(app):
             "token": token, "other_token": other_token}
 
 
-def tomorrow_at(hour, minute=0):
-    day = (datetime.now(UTC) + timedelta(days=1)).date()
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC).isoformat()
+def in_two_days_at(hour, minute=0):
+    """The day after tomorrow (Brussels) by the frozen clock: its evening-before reminder is never past yet."""
+    return factories.brussels(2, hour, minute).isoformat()
 
 
 def new_appointment(api, **overrides):
-    body = {"client_ref": api["link"].client_ref, "kind": "job_interview", "starts_at": tomorrow_at(9),
-            "ends_at": tomorrow_at(10), "place": "Stationsstraat 52, Willebroek", "bring": ["id_card"],
+    body = {"client_ref": api["link"].client_ref, "kind": "job_interview", "starts_at": in_two_days_at(9),
+            "ends_at": in_two_days_at(10), "place": "Stationsstraat 52, Willebroek", "bring": ["id_card"],
             "note": "Kom 10 minuten vroeger.", **overrides}
     response = api["call"]("POST", "/appointments", json=body)
     assert response.status_code == 201, response.get_json()
@@ -103,8 +104,9 @@ def test_create_then_the_client_sees_it_in_their_week_in_their_language(app, api
     assert "Kom 10 minuten vroeger." in week
 
 
-def test_the_reply_comes_back_to_the_partner(app, api):
+def test_the_reply_comes_back_to_the_partner(app, api, clock):
     document = new_appointment(api)
+    clock.shift(timedelta(minutes=5))  # the client answers a little later (the clock stands still otherwise)
     phone = app.test_client()
     sign_in(phone, api["client"])
     phone.post(f"/week/{document['id']}/reply", data={"answer": "cannot_come", "csrf_token": csrf_token(phone, "/")})
@@ -115,7 +117,7 @@ def test_the_reply_comes_back_to_the_partner(app, api):
 
 
 def test_default_reminders_are_the_evening_before_and_two_hours_before(api):
-    document = new_appointment(api, starts_at=tomorrow_at(9), ends_at=None)
+    document = new_appointment(api, starts_at=in_two_days_at(9), ends_at=None)
     offsets = sorted({r["due_at"] for r in document["reminders"]})
     starts = datetime.fromisoformat(document["starts_at"].replace("Z", "+00:00"))
     two_hours = (starts - timedelta(hours=2)).isoformat().replace("+00:00", "Z")
@@ -123,7 +125,7 @@ def test_default_reminders_are_the_evening_before_and_two_hours_before(api):
 
 
 def test_own_offsets_override_the_defaults(api):
-    document = new_appointment(api, starts_at=tomorrow_at(15), ends_at=None, reminder_offsets=[60, 30])
+    document = new_appointment(api, starts_at=in_two_days_at(15), ends_at=None, reminder_offsets=[60, 30])
     assert document["reminder_offsets"] == [60, 30]
     assert len({r["due_at"] for r in document["reminders"]}) == 2
 
@@ -131,7 +133,7 @@ def test_own_offsets_override_the_defaults(api):
 def test_move_and_cancel(api):
     document = new_appointment(api)
     moved = api["call"]("PATCH", f"/appointments/{document['id']}",
-                        json={"starts_at": tomorrow_at(13), "ends_at": tomorrow_at(14), "place": "Markt 1"})
+                        json={"starts_at": in_two_days_at(13), "ends_at": in_two_days_at(14), "place": "Markt 1"})
     assert moved.status_code == 200
     body = moved.get_json()
     assert body["place"] == "Markt 1" and body["starts_at"] != document["starts_at"]
@@ -153,7 +155,7 @@ def test_another_partner_never_reaches_the_appointment_or_the_client(api):
     assert api["call"]("POST", f"/appointments/{document['id']}/cancel", token=other).status_code == 404
     assert api["call"]("GET", "/appointments", token=other).get_json()["appointments"] == []
     create = api["call"]("POST", "/appointments", token=other,
-                         json={"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": tomorrow_at(9)})
+                         json={"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": in_two_days_at(9)})
     assert create.status_code == 404  # not 403: the partner cannot even learn that the client exists
 
 
@@ -180,11 +182,88 @@ def test_unlinking_stops_the_partner_on_its_next_request(app, api):
     ({"colour": "blue"}, "colour"),
 ])
 def test_bad_fields_get_a_422_with_a_reason_per_field(api, body, field):
-    full = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": tomorrow_at(9), **body}
+    full = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": in_two_days_at(9), **body}
     response = api["call"]("POST", "/appointments", json=full)
     assert response.status_code == 422 and response.headers["Content-Type"] == "application/problem+json"
     assert field in [p["name"] for p in response.get_json()["invalid-params"]]
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
+
+
+EDGES = ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z",
+         "2026-12-01T10:00:00+24:00", "2026-12-01T10:00:00+14:01", "2026-12-01T10:00:00-99:99", "2026-02-30T10:00:00Z",
+         "2026-12-01T24:00:00Z", "2026-12-01T10:00:60Z", "\u0662\u0660\u0662\u0666-12-01T10:00:00Z", "+2026-12-01",
+         "2026-12-01", "20261201T100000Z", "", " ", "0", "1e400", 1764583200, None, ["2026-12-01T10:00:00Z"]]
+
+
+@pytest.mark.parametrize("value", EDGES)
+def test_a_start_at_the_edges_of_the_calendar_is_a_422_never_a_500(api, value):
+    response = api["call"]("POST", "/appointments", json={"client_ref": api["link"].client_ref, "kind": "intake",
+                                                          "starts_at": value})
+    assert response.status_code == 422 and response.headers["Content-Type"] == "application/problem+json"
+    assert [p["name"] for p in response.get_json()["invalid-params"]] == ["starts_at"]
+
+
+@pytest.mark.parametrize("value", [v for v in EDGES if v is not None])
+def test_an_end_at_the_edges_is_a_422_on_create_and_on_move(api, value):
+    full = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": in_two_days_at(9), "ends_at": value}
+    response = api["call"]("POST", "/appointments", json=full)
+    assert response.status_code == 422 and "ends_at" in [p["name"] for p in response.get_json()["invalid-params"]]
+    document = new_appointment(api)
+    for field in ("starts_at", "ends_at"):
+        moved = api["call"]("PATCH", f"/appointments/{document['id']}", json={field: value})
+        assert moved.status_code == 422, (field, moved.get_json())
+
+
+def test_the_widest_time_zones_in_use_are_fine(api):
+    """+14:00 (Kiribati) and -12:00 are real offsets: the same instant, written from far away."""
+    starts = factories.brussels(2, 9)
+    east = starts.astimezone(timezone(timedelta(hours=14))).isoformat()
+    west = (starts + timedelta(hours=1)).astimezone(timezone(timedelta(hours=-12))).isoformat()
+    document = new_appointment(api, starts_at=east, ends_at=west)
+    assert document["starts_at"] == starts.isoformat().replace("+00:00", "Z")
+    assert document["ends_at"] == (starts + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize("minutes_ago", [0, 1, 60 * 24 * 400])
+def test_a_start_in_the_past_is_refused_as_the_form_refuses_it(api, minutes_ago):
+    past = (utcnow() - timedelta(minutes=minutes_ago)).isoformat()
+    response = api["call"]("POST", "/appointments", json={"client_ref": api["link"].client_ref, "kind": "intake",
+                                                          "starts_at": past})
+    assert response.status_code == 422
+    assert response.get_json()["invalid-params"] == [{"name": "starts_at", "reason": "in the future"}]
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
+    document = new_appointment(api)
+    moved = api["call"]("PATCH", f"/appointments/{document['id']}", json={"starts_at": past})
+    assert moved.status_code == 422 and moved.get_json()["invalid-params"][0]["name"] == "starts_at"
+
+
+def test_an_end_not_after_the_start_is_refused_also_when_only_the_end_moves(api):
+    document = new_appointment(api, starts_at=in_two_days_at(9), ends_at=in_two_days_at(10))
+    same = api["call"]("POST", "/appointments", json={"client_ref": api["link"].client_ref, "kind": "intake",
+                                                      "starts_at": in_two_days_at(9), "ends_at": in_two_days_at(9)})
+    assert same.status_code == 422
+    for ends in (in_two_days_at(8), in_two_days_at(9), factories.brussels(3, 9, 1).isoformat()):
+        moved = api["call"]("PATCH", f"/appointments/{document['id']}", json={"ends_at": ends})
+        assert moved.status_code == 422 and moved.get_json()["invalid-params"][0]["name"] == "ends_at"
+    assert api["call"]("PATCH", f"/appointments/{document['id']}",
+                       json={"ends_at": in_two_days_at(11)}).status_code == 200
+
+
+@pytest.mark.parametrize("value", [v for v in EDGES if isinstance(v, str) and v.strip()
+                                   and v not in ("9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z")])
+def test_updated_since_at_the_edges_is_a_400_problem_never_a_500(api, value):
+    response = api["call"]("GET", f"/appointments?updated_since={quote(value)}")
+    assert response.status_code == 400 and response.headers["Content-Type"] == "application/problem+json"
+    assert response.get_json()["invalid-params"][0]["name"] == "updated_since"
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-01-01T00:00:00+14:00"])
+def test_updated_since_may_be_any_instant_in_the_calendar(api, value):
+    document = new_appointment(api)
+    response = api["call"]("GET", f"/appointments?updated_since={quote(value)}")
+    assert response.status_code == 200
+    expected = [] if value.startswith("9999") else [document["id"]]
+    assert [a["id"] for a in response.get_json()["appointments"]] == expected
 
 
 def test_not_json_is_415_and_not_an_object_is_400(api):
@@ -203,7 +282,7 @@ def test_a_post_without_an_idempotency_key_is_400(api):
 
 
 def test_a_replay_gets_the_first_response_and_makes_nothing_new(api):
-    body = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": tomorrow_at(11)}
+    body = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": in_two_days_at(11)}
     first = api["call"]("POST", "/appointments", json=body, key="plan-42")
     second = api["call"]("POST", "/appointments", json=body, key="plan-42")
     assert first.status_code == second.status_code == 201
@@ -213,7 +292,7 @@ def test_a_replay_gets_the_first_response_and_makes_nothing_new(api):
 
 
 def test_the_same_key_with_another_body_is_422(api):
-    body = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": tomorrow_at(11)}
+    body = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": in_two_days_at(11)}
     api["call"]("POST", "/appointments", json=body, key="plan-43")
     response = api["call"]("POST", "/appointments", json={**body, "kind": "doctor"}, key="plan-43")
     assert response.status_code == 422 and response.get_json()["type"].endswith("idempotency-mismatch")
@@ -224,7 +303,7 @@ def test_a_replay_while_the_first_is_in_flight_is_409(api):
     db.session.commit()
     response = api["call"]("POST", "/appointments", json={}, key="slow-1")
     assert response.status_code in (409, 422)
-    body = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": tomorrow_at(11)}
+    body = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": in_two_days_at(11)}
     digest = hashlib.sha256()  # the fingerprint of the body the test client will send
     for part in (b"POST", b"/api/v1/appointments", json.dumps(body).encode()):
         digest.update(part)
@@ -239,26 +318,26 @@ def test_keys_belong_to_one_partner(api):
     other_link = partners.link(api["client"], api["other_org"])
     db.session.commit()
     mine = api["call"]("POST", "/appointments", key="k-1",
-                       json={"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": tomorrow_at(9)})
+                       json={"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": in_two_days_at(9)})
     theirs = api["call"]("POST", "/appointments", key="k-1", token=api["other_token"],
-                         json={"client_ref": other_link.client_ref, "kind": "intake", "starts_at": tomorrow_at(9)})
+                         json={"client_ref": other_link.client_ref, "kind": "intake", "starts_at": in_two_days_at(9)})
     assert mine.status_code == theirs.status_code == 201 and mine.get_json()["id"] != theirs.get_json()["id"]
 
 
 def test_keys_are_kept_for_at_least_a_day(api):
-    body = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": tomorrow_at(11)}
+    body = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": in_two_days_at(11)}
     api["call"]("POST", "/appointments", json=body, key="day-old")
     record = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == "day-old"))
     record.created_at = utcnow() - timedelta(hours=25)
     db.session.commit()
-    api["call"]("POST", "/appointments", json={**body, "starts_at": tomorrow_at(12)})  # prunes old keys
+    api["call"]("POST", "/appointments", json={**body, "starts_at": in_two_days_at(12)})  # prunes old keys
     replay = api["call"]("POST", "/appointments", json=body, key="day-old")
     assert replay.headers.get("Idempotent-Replayed") == "true"
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 2
 
 
 def test_concurrent_replays_make_one_appointment(app, api):
-    body = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": tomorrow_at(16)}
+    body = {"client_ref": api["link"].client_ref, "kind": "intake", "starts_at": in_two_days_at(16)}
     codes = []
 
     def post():

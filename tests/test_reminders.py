@@ -11,7 +11,7 @@ import signal
 import threading
 import time as clock
 from collections import Counter
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,10 +34,7 @@ from webapp.templating import clock_time
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
-def at(days: int, hour: int, minute: int = 0) -> datetime:
-    """A Brussels wall-clock time `days` from today, as an aware UTC datetime."""
-    day = (datetime.now(BRUSSELS) + timedelta(days=days)).date()
-    return datetime.combine(day, time(hour, minute), BRUSSELS).astimezone(UTC)
+at = factories.brussels  # at(1, 10): tomorrow 10:00 in Brussels, by the test's frozen clock
 
 
 # --- fixtures: settings and loopback servers --------------------------------------------------------
@@ -277,7 +274,7 @@ def test_a_reminder_arrives_as_an_encrypted_web_push(app, vapid, push_service):
     org = factories.organisation(name="VDAB Bornem")
     appt = appointment(user, starts_at=at(1, 10), org=org, place="Markt 1, Bornem")
     phone(push_service, user)
-    evening, soon = due(appt, minutes=16 * 60), due(appt, minutes=120)
+    evening, soon = due(appt, minutes=16 * 60, due_at=at(0, 18)), due(appt, minutes=120, due_at=at(1, 8))
     db.session.commit()
     now = at(0, 18)
     assert Worker(now=lambda: now, batch=1).send_due(limit=1) == {"sent": 1}

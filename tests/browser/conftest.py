@@ -8,12 +8,12 @@ look in the database for what the browser did (call `fresh()` first: the test's 
 import logging
 import re
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext, ngettext
 from playwright.sync_api import Page, expect
+from time_machine import escape_hatch
 from werkzeug.serving import make_server
 
 from tests import factories
@@ -86,6 +86,10 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+# Chromium runs on the real clock in Brussels time. Its pages need no frozen clock (Playwright's
+# page.clock): no script shows or compares times. The server writes every day and time into the page
+# and into /week/kept.json; the only Date in our scripts stamps a queued win for the phone's own list.
+# The server's own cookies carry Max-Age, which Chromium counts from its clock, so they hold at any --clock.
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, playwright, live_server):
     phone = {k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type"}
@@ -208,6 +212,7 @@ def signed_in(context, app, live_server, user) -> None:
     kind, lifetime = ("device", "CLIENT_DEVICE_LIFETIME") if user.is_client else ("staff", "STAFF_LIFETIME")
     token = auth.start_session(user, kind, app.config[lifetime], "pytest")
     db.session.commit()
-    # With an expiry, like the server's own cookie, so it outlives a browser restart.
+    # With an expiry, like the server's own cookie, so it outlives a browser restart. Chromium keeps the
+    # real time (the test's clock is frozen, perhaps months away), so the expiry comes from the real clock.
     context.add_cookies([{"name": app.config["DEVICE_COOKIE_NAME"], "value": token, "url": live_server,
-                          "expires": time.time() + 24 * 3600}])
+                          "expires": escape_hatch.time.time() + 24 * 3600}])

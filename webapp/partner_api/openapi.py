@@ -29,6 +29,9 @@ OFFSETS = {"type": ["array", "null"], "minItems": 1, "maxItems": 5, "uniqueItems
            "items": {"type": "integer", "minimum": 5, "maximum": MAX_OFFSET},
            "description": "Minutes before the start. Default: the evening before (18:00) and two hours before."}
 TEXT = {"type": ["string", "null"], "minLength": 1, "pattern": r"\S"}
+STARTS = {**DATE_TIME, "description": "RFC 3339 with an offset from -14:00 to +14:00; still to come, within a "
+                                      "year. The client sees it in Europe/Brussels time."}
+ENDS = {**NULLABLE_TIME, "description": "After starts_at, at most 24 hours later"}
 
 
 def _json(schema_ref):
@@ -120,7 +123,7 @@ def document() -> dict:
                     "properties": {
                         "client_ref": {"type": "string", "minLength": 1, "maxLength": 24, "pattern": r"\S"},
                         "kind": {"enum": list(APPOINTMENT_KINDS)},
-                        "starts_at": DATE_TIME, "ends_at": NULLABLE_TIME,
+                        "starts_at": STARTS, "ends_at": ENDS,
                         "place": {**TEXT, "maxLength": 200},
                         "bring": {"type": "array", "uniqueItems": True, "items": {"enum": list(BRING_ITEMS)}},
                         "note": {**TEXT, "maxLength": 280, "description": "Short, in plain Dutch"},
@@ -128,7 +131,7 @@ def document() -> dict:
                         "partner_ref": {**TEXT, "maxLength": 64, "description": "Your own id, returned as is"}}},
                 "AppointmentMove": {
                     "type": "object", "additionalProperties": False, "minProperties": 1,
-                    "properties": {"starts_at": DATE_TIME, "ends_at": NULLABLE_TIME,
+                    "properties": {"starts_at": STARTS, "ends_at": ENDS,
                                    "place": {**TEXT, "maxLength": 200},
                                    "bring": {"type": "array", "uniqueItems": True,
                                              "items": {"enum": list(BRING_ITEMS)}},

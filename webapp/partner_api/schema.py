@@ -1,11 +1,12 @@
 """Reading and writing the API's JSON: validation with a reason per field, and the appointment document."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from flask import request
 
 from webapp.domain.catalogue import APPOINTMENT_KINDS, BRING_ITEMS
-from webapp.models import Appointment
+from webapp.models import Appointment, utcnow
 from webapp.partner_api.problems import Problem
 
 MAX_OFFSET = 14 * 24 * 60  # two weeks, in minutes
@@ -23,20 +24,31 @@ def json_body() -> dict:
 
 
 RFC3339 = "an RFC 3339 date-time with a time zone, e.g. 2026-12-01T10:00:00+01:00"
+# RFC 3339 section 5.6, ASCII digits only: Python's own parser also takes other forms (and \d other digits).
+RFC3339_SYNTAX = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
+                            r"([Zz]|[+-][0-9]{2}:[0-9]{2})")
+WIDEST_OFFSET = timedelta(hours=14)  # the widest time zone in use (Kiribati, +14:00); RFC 3339 allows up to 23:59
+LONGEST = timedelta(hours=24)  # an appointment lasts at most a day
 
 
 def parse_time(value, name, errors):
-    if not isinstance(value, str):
+    """An aware UTC datetime, or None with a reason in errors: never an exception, whatever the string."""
+    if not isinstance(value, str) or not RFC3339_SYNTAX.fullmatch(value):
         errors.append({"name": name, "reason": RFC3339})
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
+        parsed = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:  # month 13, 25:00, second 60, offset 24:00 or more
         errors.append({"name": name, "reason": RFC3339})
         return None
-    return parsed.astimezone(UTC)
+    if abs(parsed.utcoffset()) > WIDEST_OFFSET:
+        errors.append({"name": name, "reason": "a time zone offset from -14:00 to +14:00"})
+        return None
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 or 9999-12-31T23:59:59-14:00 leave the calendar in UTC
+        errors.append({"name": name, "reason": "a date-time from year 1 to 9999 in UTC"})
+        return None
 
 
 def _text(body, name, limit, errors, required=False):
@@ -51,8 +63,8 @@ def _text(body, name, limit, errors, required=False):
     return value.strip()
 
 
-def appointment_fields(body: dict, creating: bool) -> dict:
-    """The checked fields of a create (all required ones) or a move (only those sent)."""
+def appointment_fields(body: dict, creating: bool, current: Appointment | None = None) -> dict:
+    """The checked fields of a create (all required ones) or a move of `current` (only those sent)."""
     allowed = FIELDS if creating else MOVABLE
     unknown = sorted(set(body) - allowed)
     errors = [{"name": name, "reason": "not a field here"} for name in unknown]
@@ -90,14 +102,29 @@ def appointment_fields(body: dict, creating: bool) -> dict:
                            "reason": f"1 to 5 whole minutes before the start, each 5 to {MAX_OFFSET}"})
             offsets = None
         out["reminder_offsets"] = sorted(set(offsets), reverse=True) if offsets else None
-    starts, ends = out.get("starts_at"), out.get("ends_at")
-    if starts and ends and ends <= starts:
-        errors.append({"name": "ends_at", "reason": "after starts_at"})
-    if starts and starts > datetime.now(UTC) + timedelta(days=366):
-        errors.append({"name": "starts_at", "reason": "within a year from now"})
+    _check_times(out, current, errors)
     if errors:
         raise Problem(422, "Some fields need another value.", "invalid-params", **{"invalid-params": errors})
     return out
+
+
+def _check_times(out: dict, current: Appointment | None, errors: list) -> None:
+    """The same rules as the partner form: a start still to come, within a year; an end after it, the same day."""
+    now = utcnow()
+    starts = out.get("starts_at")
+    if starts:
+        if starts <= now:
+            errors.append({"name": "starts_at", "reason": "in the future"})
+        elif starts > now + timedelta(days=366):
+            errors.append({"name": "starts_at", "reason": "within a year from now"})
+    elif "starts_at" not in out and current is not None:
+        starts = current.starts_at  # a move of the end only is checked against the start it keeps
+    ends = out.get("ends_at")
+    if starts and ends:
+        if ends <= starts:
+            errors.append({"name": "ends_at", "reason": "after starts_at"})
+        elif ends - starts > LONGEST:
+            errors.append({"name": "ends_at", "reason": "at most 24 hours after starts_at"})
 
 
 def iso(value: datetime | None) -> str | None:

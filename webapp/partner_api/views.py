@@ -98,7 +98,7 @@ def get_appointment(appointment_id):
 @require("appointments:write")
 def move_appointment(appointment_id):
     appointment, client_ref = _own_appointment(appointment_id)
-    fields = appointment_fields(json_body(), creating=False)
+    fields = appointment_fields(json_body(), creating=False, current=appointment)
     if appointment.status == "cancelled":
         raise Problem(409, "This appointment was cancelled.", "cancelled")
     if "bring" in fields:
