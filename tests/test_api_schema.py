@@ -22,8 +22,7 @@ def api_rows(app):
     org = factories.organisation()
     client_user = factories.client()
     link = partners.link(client_user, org)
-    planned = partners.plan(link, "intake", factories.utcnow() + factories.timedelta(days=2), None, "Markt 1", [],
-                            None, None)
+    planned = partners.plan(link, "intake", factories.brussels(2, 10), place="Markt 1")
     db.session.add(ApiToken(organisation_id=org.id, prefix=TOKEN[:12], token_hash=auth.hash_token(TOKEN),
                             scopes=" ".join(partners.SCOPES)))
     db.session.commit()

@@ -170,7 +170,7 @@ def world(app):
         users[role].organisation = org_
     link = partners.link(users["sharer"], partner_org)
     partners.link(users["quiet"], other_partner_org)
-    planned = partners.plan(link, "intake", utcnow() + timedelta(days=2), None, "Markt 1", [], None, None)
+    planned = partners.plan(link, "intake", utcnow() + timedelta(days=2), place="Markt 1")
     for name in CLIENT_ROLES:
         rows[name].update(org=partner_org.id, planned=planned.id, client_ref=link.client_ref)
     tokens = {"partner_user": partners.create_token(partner_org), "other_partner_user":

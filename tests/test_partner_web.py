@@ -1,6 +1,6 @@
 """Partners without IT: the /partner web form; and the client's link that lets a partner in."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -87,7 +87,7 @@ def test_bad_input_keeps_the_form(desk, change, message):
 
 def test_move_asks_the_client_again_and_cancel_stops_reminders(desk):
     browser, _org, _client, link = desk
-    appointment = partners.plan(link, "intake", utcnow() + timedelta(days=2), None, "Oud adres", [], None, None)
+    appointment = partners.plan(link, "intake", utcnow() + timedelta(days=2), place="Oud adres")
     appointment.reply, appointment.replied_at = "coming", utcnow()
     db.session.commit()
     form = browser.get(f"/partner/appointments/{appointment.id}").get_data(as_text=True)
@@ -134,3 +134,89 @@ def test_each_partner_gets_its_own_pseudonym(app):
     refs = {partners.link(client_user, one).client_ref, partners.link(client_user, two).client_ref}
     db.session.commit()
     assert len(refs) == 2 and all(len(ref) >= 16 and client_user.username not in ref for ref in refs)
+
+
+# --- the nights the clocks change, and days at the edges of the calendar ------------------------------
+
+SPRING, AUTUMN = "2027-03-28", "2026-10-25"  # Brussels: 02:00 -> 03:00, and 03:00 -> 02:00
+
+
+@pytest.fixture
+def before_the_nights(clock):
+    """The clock a fortnight before the autumn night, so both nights lie ahead within a year (set before `desk`)."""
+    clock.move_to(datetime(2026, 10, 11, 10, 0, tzinfo=UTC))
+
+
+def _plan(browser, link, day, at, minutes="60", **extra):
+    return _post(browser, "/partner/appointments/new", {
+        "client_ref": link.client_ref, "kind": "intake", "day": day, "at": at, "minutes": minutes,
+        "place": "Kerkstraat 14", **extra}, headers=ENGLISH)
+
+
+@pytest.mark.parametrize("day,at,minutes,starts", [
+    (SPRING, "01:30", 60, "2027-03-28T00:30:00+00:00"),   # ends 03:30 summer time: 60 real minutes
+    (SPRING, "01:30", 90, "2027-03-28T00:30:00+00:00"),
+    (SPRING, "03:00", 30, "2027-03-28T01:00:00+00:00"),
+    (AUTUMN, "01:30", 120, "2026-10-24T23:30:00+00:00"),  # ends 02:30 winter time: 120 real minutes
+    (AUTUMN, "03:00", 60, "2026-10-25T02:00:00+00:00"),
+])
+def test_durations_are_real_minutes_on_the_nights_the_clocks_change(before_the_nights, desk, day, at, minutes,
+                                                                   starts):
+    browser, _org, _client, link = desk
+    assert _plan(browser, link, day, at, str(minutes)).status_code == 302
+    appointment = db.session.scalar(select(Appointment))
+    assert appointment.starts_at == datetime.fromisoformat(starts)
+    assert appointment.ends_at - appointment.starts_at == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize("at", ["02:00", "02:30", "02:59"])
+def test_a_time_the_spring_night_skips_is_refused_next_to_the_field(before_the_nights, desk, at):
+    browser, _org, _client, link = desk
+    response = _plan(browser, link, SPRING, at)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert 'id="at-error"' in body and "does not exist that night" in body and "Kerkstraat 14" in body
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
+
+
+def test_a_time_the_autumn_night_has_twice_is_asked_then_kept_and_shown(before_the_nights, desk):
+    browser, _org, _client, link = desk
+    response = _plan(browser, link, AUTUMN, "02:30")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and "happens twice that night" in body
+    assert 'name="season" value="summer"' in body and 'name="season" value="winter"' in body
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
+    assert 'name="season"' not in _plan(browser, link, AUTUMN, "01:00", kind="").get_data(as_text=True)
+
+    assert _plan(browser, link, AUTUMN, "02:30", season="winter").status_code == 302
+    assert _plan(browser, link, AUTUMN, "02:30", season="summer").status_code == 302
+    winter, summer = db.session.scalars(select(Appointment).order_by(Appointment.id)).all()
+    assert winter.starts_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert summer.starts_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    listed = browser.get("/partner/", headers=ENGLISH).get_data(as_text=True)
+    assert "(summer time (the first time))" in listed and "(winter time (the second time))" in listed
+    form = browser.get(f"/partner/appointments/{winter.id}", headers=ENGLISH).get_data(as_text=True)
+    assert 'value="winter" checked' in form  # moving it keeps the 02:30 it was
+    assert _plan(browser, link, AUTUMN, "02:30", season="spring").status_code == 400
+
+
+@pytest.mark.parametrize("day,message", [
+    ("0001-01-01", "has passed"), ("0001-01-02", "has passed"), ("9999-12-31", "within a year"),
+    ("10000-01-01", "choose a day"), ("0000-01-01", "choose a day"), ("2026-02-30", "choose a day"),
+])
+@pytest.mark.parametrize("at", ["00:00", "23:59"])
+def test_days_at_the_edges_of_the_calendar_get_a_message_never_an_error(desk, day, message, at):
+    browser, _org, _client, link = desk
+    for response in (_plan(browser, link, day, at),
+                     _post(browser, f"/partner/appointments/{_planned(link).id}",
+                           {"day": day, "at": at, "minutes": "60"}, headers=ENGLISH)):
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True).lower()
+
+
+def _planned(link):
+    found = db.session.scalar(select(Appointment))
+    if found is None:
+        found = partners.plan(link, "intake", factories.brussels(2, 10), place="Oud adres")
+        db.session.commit()
+    return found

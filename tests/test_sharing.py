@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import count_queries, csrf_token, sign_in
-from webapp.domain import caseload, sharing
+from webapp.domain import caseload, sharing, wallclock
 from webapp.extensions import db
 from webapp.models import CONSENT_TEXT_VERSION, AccessLog, Share, utcnow
 
@@ -88,8 +88,9 @@ def test_an_end_date_ends_the_share_by_itself(pair):
     assert response.status_code == 200
     active = db.session.scalars(select(Share).where(Share.revoked_at.is_(None))).all()
     assert {s.category for s in active} == {"goals", "strengths"}
-    for share in active:
-        assert timedelta(days=6, hours=23) < share.ends_at - utcnow() <= timedelta(days=7)
+    for share in active:  # the same Brussels wall-clock time a week on (tests/test_clocks.py: across DST nights)
+        assert share.ends_at == wallclock.same_time_after(utcnow(), 7)
+        assert timedelta(days=6, hours=22) < share.ends_at - utcnow() < timedelta(days=7, hours=2)
     # a newly opened eye lasts as long as the others
     tap(phone, f"/people/{trust_person.id}/share", {"toggle": "week:1"})
     week = db.session.scalar(select(Share).where(Share.category == "week"))

@@ -1,16 +1,28 @@
 """The trust person's side: a new client with a QR code, recovery, suggestions, reactions, the circle."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import csrf_token, sign_in
+from tests.factories import BRUSSELS
 from webapp.domain import sharing
 from webapp.extensions import db
-from webapp.models import Appointment, DeviceSession, Goal, Reaction, Strength, Suggestion, User, utcnow
+from webapp.models import (
+    CHANNELS,
+    Appointment,
+    DeviceSession,
+    Goal,
+    Reaction,
+    Reminder,
+    Strength,
+    Suggestion,
+    User,
+    utcnow,
+)
 
 ENGLISH = {"Accept-Language": "en"}
 
@@ -142,6 +154,26 @@ def test_an_accepted_appointment_is_in_the_week_as_coming(app, laptop):
     assert "Café De Zon" in phone.get("/week").get_data(as_text=True)
 
 
+def test_an_accepted_appointment_gets_its_reminders_like_any_other(app, laptop):
+    """Made by the same domain function as a partner's: the evening before at 18:00 and two hours before."""
+    test_client, trust_person = laptop
+    client_user = factories.client(trust_person=trust_person)
+    db.session.commit()
+    starts = factories.brussels(3, 10, 30)
+    post(test_client, f"/staff/clients/{client_user.id}/suggest/appointment",
+         {"kind": "meeting", "day": starts.astimezone(BRUSSELS).date().isoformat(), "at": "10:30"})
+    phone = app.test_client()
+    sign_in(phone, client_user)
+    suggestion = db.session.scalar(select(Suggestion))
+    phone.post(f"/suggestions/{suggestion.id}", data={"answer": "yes", "csrf_token": csrf_token(phone, "/")})
+    appointment = db.session.scalar(select(Appointment))
+    assert appointment.starts_at == starts and appointment.ends_at - appointment.starts_at == timedelta(minutes=60)
+    rows = db.session.scalars(select(Reminder).where(Reminder.appointment_id == appointment.id)).all()
+    evening = factories.brussels(2, 18)
+    assert {(r.channel, r.due_at, r.status) for r in rows} == {
+        (channel, due, "pending") for channel in CHANNELS for due in (evening, starts - timedelta(hours=2))}
+
+
 @pytest.mark.parametrize("data", [
     {"kind": "meeting", "day": "2020-01-01", "at": "10:00"},
     {"kind": "meeting", "day": "not a day", "at": "10:00"},
@@ -197,3 +229,40 @@ def test_a_colleague_in_the_circle_sees_nothing_until_the_client_shares(app, lap
     phone.post(f"/people/{coordinator.id}/share", data={"toggle": "goals:1", "csrf_token": csrf_token(phone, "/")})
     assert "Samen koken" in other.get(f"/staff/clients/{client_user.id}/goals").get_data(as_text=True)
     assert f">{client_user.display_name}</a>" in other.get("/staff/").get_data(as_text=True)
+
+
+# --- the nights the clocks change, and days at the edges of the calendar ------------------------------
+
+@pytest.fixture
+def before_the_nights(clock):
+    """A fortnight before the autumn night: both nights lie ahead within a year (requested before `laptop`)."""
+    clock.move_to(datetime(2026, 10, 11, 10, 0, tzinfo=UTC))
+
+
+def _suggest(laptop, day, at, **extra):
+    test_client, trust_person = laptop
+    client_user = factories.client(trust_person=trust_person)
+    db.session.commit()
+    return post(test_client, f"/staff/clients/{client_user.id}/suggest/appointment",
+                {"kind": "meeting", "day": day, "at": at, "place": "Markt 3", **extra}, headers=ENGLISH)
+
+
+def test_a_suggestion_at_a_time_the_spring_night_skips_is_refused(before_the_nights, laptop):
+    response = _suggest(laptop, "2027-03-28", "02:30")
+    assert response.status_code == 400 and "does not exist that night" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Suggestion)) == 0
+
+
+def test_a_suggestion_at_a_time_the_autumn_night_has_twice_asks_which(before_the_nights, laptop):
+    response = _suggest(laptop, "2026-10-25", "02:30")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and "happens twice that night" in body and 'value="winter"' in body
+    assert _suggest(laptop, "2026-10-25", "02:30", season="winter").status_code == 302
+    assert db.session.scalar(select(Suggestion.starts_at)) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("day,message", [("0001-01-01", "has passed"), ("9999-12-31", "within a year"),
+                                         ("10000-01-01", "choose a day")])
+def test_a_suggestion_on_a_day_at_the_edges_gets_a_message_never_an_error(laptop, day, message):
+    response = _suggest(laptop, day, "00:00")
+    assert response.status_code == 400 and message in response.get_data(as_text=True).lower()

@@ -1,12 +1,12 @@
 """The personas of the brief as demo data (BRIEF.md): loaded by `flask demo load`, idempotently."""
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from webapp.domain import auth, partners, reminders, sharing
+from webapp.domain import appointments, auth, partners, sharing, wallclock
 from webapp.domain.catalogue import domain_of
 from webapp.extensions import db
 from webapp.models import Appointment, Goal, Organisation, Strength, User, Win, utcnow
@@ -172,10 +172,7 @@ def _upcoming_appointments(client: User, persona: dict, orgs: dict) -> int:
         return 0
     today = now.astimezone(BRUSSELS).date()
     for days, hour, kind, org, bring in persona["appointments"]:
-        starts = datetime.combine(today + timedelta(days=days), time(hour), BRUSSELS)
-        appointment = Appointment(client_id=client.id, organisation_id=orgs[org].id, kind=kind, starts_at=starts,
-                                  ends_at=starts + timedelta(hours=1), place=PLACES[org], bring=bring)
-        db.session.add(appointment)
-        db.session.flush()
-        reminders.schedule(appointment)
+        starts = wallclock.instant(today + timedelta(days=days), time(hour))  # daytime hours: never skipped or doubled
+        appointments.create(client, orgs[org], kind, starts, wallclock.later(starts, 60), place=PLACES[org],
+                            bring=[item for item in bring.split(",") if item])
     return len(persona["appointments"])

@@ -1,7 +1,15 @@
-"""Pieces every form uses: a fixed-choice check with a translated message, and select choices."""
+"""Pieces every form uses: a fixed-choice check with a translated message, select choices, and a day and time."""
 
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
+
+from webapp.domain import wallclock
+from webapp.models import utcnow
 
 
 def one_of(choices, message):
@@ -14,3 +22,58 @@ def one_of(choices, message):
 
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(str(value), str(label)) for value, label in pairs]
+
+
+# --- when: a day and a time in Brussels, as a partner or a trust person types them -------------------
+
+SEASONS = {wallclock.SUMMER: _l("summer time (the first time)"), wallclock.WINTER: _l("winter time (the second time)")}
+AHEAD = timedelta(days=366)  # as the partner API: within a year from now
+_PASSED = _l("This moment has passed. Please choose a later one.")
+_TWICE = _l("This time happens twice that night: the clocks go back an hour. Please choose which one you mean.")
+
+
+class WhenForm(FlaskForm):
+    """Day and time on the Brussels wall clock, checked the way a careful planner would want it.
+
+    On the spring night a time the clocks skip (02:30) is refused next to the field. On the autumn night
+    a time that happens twice (02:30) is not guessed: the form asks "summer time (the first time)" or
+    "winter time (the second time)" and keeps that choice, and the partner's list shows it beside the time.
+    A day in the past or more than a year ahead is refused before any arithmetic, so year 1 or 9999
+    gets a message, never an error.
+    """
+
+    day = DateField(_l("Day"), validators=[DataRequired(_l("Please choose a day."))])
+    at = TimeField(_l("Time"), validators=[DataRequired(_l("Please choose a time."))])
+    season = RadioField(_l("Summer time or winter time?"), choices=[SelectChoice(k, v) for k, v in SEASONS.items()],
+                        validators=[Optional()], validate_choice=True)
+
+    def starts_at(self) -> datetime:
+        """The instant in UTC (call after validation)."""
+        return wallclock.instant(self.day.data, self.at.data, self.season.data or None)
+
+    def show_time(self, moment: datetime) -> None:
+        """Fill day, time (and which one, on the autumn night) from a stored instant."""
+        local = moment.astimezone(wallclock.BRUSSELS)
+        self.day.data, self.at.data, self.season.data = local.date(), local.time(), wallclock.season(moment)
+
+    @property
+    def asks_season(self) -> bool:
+        return bool(self.season.data or self.season.errors or _TWICE in self.at.errors)
+
+    def validate_at(self, field):
+        if not (self.day.data and field.data):
+            return
+        today = utcnow().astimezone(wallclock.BRUSSELS).date()
+        if self.day.data < today:
+            raise ValidationError(_PASSED)
+        if self.day.data > today + AHEAD:
+            raise ValidationError(_l("Please choose a day within a year from now."))
+        try:
+            starts = self.starts_at()
+        except wallclock.NoSuchTime:
+            raise ValidationError(_l("This time does not exist that night: the clocks go forward an hour. "
+                                     "Please choose another time.")) from None
+        except wallclock.TwiceTime:
+            raise ValidationError(_TWICE) from None
+        if starts <= utcnow():
+            raise ValidationError(_PASSED)

@@ -10,6 +10,8 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from webapp import pictograms, speech
+from webapp.domain import wallclock
+from webapp.forms import SEASONS
 from webapp.i18n import LANGUAGES, current_language
 from webapp.models import utcnow
 
@@ -32,6 +34,12 @@ def clock_hands(dt: datetime) -> tuple[float, float]:
     """Angles of the hour and minute hands, for the clock face a non-reader can read."""
     t = local(dt)
     return (t.hour % 12) * 30 + t.minute / 2, t.minute * 6
+
+
+def season_of(dt: datetime) -> str:
+    """ "summer time (the first time)" beside a time that happens twice that night (the autumn night), else ""."""
+    which = wallclock.season(dt)
+    return str(SEASONS[which]) if which else ""
 
 
 def relative_day(dt: datetime, now: datetime) -> str | None:
@@ -61,6 +69,7 @@ def init_app(app):
     app.url_defaults(versioned_static(app))
     app.jinja_env.globals.update(
         picto_info=pictograms.get, LANGUAGES=LANGUAGES, current_language=current_language,
-        clock_hands=clock_hands, relative_day=relative_day, now=utcnow, voice_kind=speech.voice_kind,
+        clock_hands=clock_hands, relative_day=relative_day, season_of=season_of, now=utcnow,
+        voice_kind=speech.voice_kind,
     )
     app.jinja_env.filters.update(day=weekday_and_date, clock=clock_time)

@@ -1,12 +1,10 @@
 """The client's people: what each may see (eye toggles), for how long, who looked; and linked partners."""
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user
 
 from webapp.client.forms import AnswerForm, ConfirmForm, ShareForm, UntilForm
-from webapp.domain import partners, sharing, suggestions
+from webapp.domain import partners, sharing, suggestions, wallclock
 from webapp.domain.catalogue import SHARE_PERIODS
 from webapp.extensions import db
 from webapp.htmx import render, swap_or_redirect
@@ -62,7 +60,7 @@ def share_until(staff_id):
     if not form.validate_on_submit():
         abort(400)
     days = SHARE_PERIODS[form.period.data]
-    ends_at = utcnow() + timedelta(days=days) if days else None
+    ends_at = wallclock.same_time_after(utcnow(), days) if days else None  # same Brussels time, N days on
     for category in list(person.shares):
         sharing.grant(current_user, person.user, category, ends_at)
     db.session.commit()

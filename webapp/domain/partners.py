@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from webapp.domain import auth, reminders
+from webapp.domain import appointments, auth, reminders
 from webapp.extensions import db
 from webapp.models import ApiToken, Appointment, Organisation, PartnerLink, User, utcnow
 
@@ -84,30 +84,13 @@ def find_token(raw: str) -> ApiToken | None:
 
 # --- appointments a partner plans ----------------------------------------------------------------
 
-def plan(partner_link: PartnerLink, kind: str, starts_at: datetime, ends_at: datetime | None, place: str | None,
-         bring: list[str], note: str | None, offsets: list[int] | None, partner_ref: str | None = None
+def plan(partner_link: PartnerLink, kind: str, starts_at: datetime, ends_at: datetime | None = None, **details
          ) -> Appointment:
-    appointment = Appointment(
-        client_id=partner_link.client_id, organisation_id=partner_link.organisation_id, kind=kind,
-        starts_at=starts_at, ends_at=ends_at, place=place, bring=",".join(bring), note=note,
-        reminder_offsets=",".join(str(m) for m in offsets) if offsets else None, partner_ref=partner_ref)
-    db.session.add(appointment)
-    db.session.flush()
-    reminders.schedule(appointment)
-    return appointment
+    """A partner's appointment with a linked client (details: place, bring, note, offsets, partner_ref as lists)."""
+    return appointments.create(partner_link.client, partner_link.organisation, kind, starts_at, ends_at, **details)
 
 
-def move(appointment: Appointment, **changes) -> None:
-    """Change time, place, what to bring or the note; a new time means new reminders and a new reply."""
-    new_time = "starts_at" in changes and changes["starts_at"] != appointment.starts_at
-    for field, value in changes.items():
-        setattr(appointment, field, value)
-    if new_time or "reminder_offsets" in changes:
-        if new_time:
-            appointment.reply, appointment.replied_at = None, None  # asked again for the new time
-        reminders.schedule(appointment)
-    appointment.updated_at = utcnow()
-    db.session.flush()
+move = appointments.change  # a partner moves or changes its own appointment (lists for bring and offsets)
 
 
 def cancel(appointment: Appointment) -> None:

@@ -5,7 +5,7 @@ sends them. A channel the client does not have at send time is marked skipped, s
 turns reminders on later still gets the ones that were planned.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
@@ -21,8 +21,9 @@ TWO_HOURS = 120
 def default_offsets(starts_at: datetime) -> list[int]:
     """Minutes before the start: the evening before at 18:00 (local), and two hours before."""
     local = starts_at.astimezone(BRUSSELS)
-    evening = datetime.combine(local.date() - timedelta(days=1), EVENING, BRUSSELS)
-    return sorted({int((starts_at - evening).total_seconds() // 60), TWO_HOURS}, reverse=True)
+    evening = datetime.combine(local.date() - timedelta(days=1), EVENING, BRUSSELS).astimezone(UTC)
+    # In UTC: two datetimes in the same ZoneInfo subtract as wall clocks, an hour off across a DST night.
+    return sorted({int((starts_at.astimezone(UTC) - evening).total_seconds() // 60), TWO_HOURS}, reverse=True)
 
 
 def offsets_of(appointment: Appointment) -> list[int]:
@@ -35,12 +36,13 @@ def schedule(appointment: Appointment, now: datetime | None = None) -> list[Remi
     """(Re)plan the reminders of a new or moved appointment; those already sent stay as history."""
     now = now or utcnow()
     cancel(appointment)
-    if appointment.status != "planned" or appointment.starts_at <= now:
+    starts = appointment.starts_at.astimezone(UTC)  # real minutes before it, whatever zone it was given in
+    if appointment.status != "planned" or starts <= now:
         return []
-    due_times = [appointment.starts_at - timedelta(minutes=m) for m in offsets_of(appointment)]
+    due_times = [starts - timedelta(minutes=m) for m in offsets_of(appointment)]
     upcoming = [(m, due) for m, due in zip(offsets_of(appointment), due_times, strict=True) if due > now]
     if not upcoming:  # planned at short notice: one reminder now rather than none
-        upcoming = [(int((appointment.starts_at - now).total_seconds() // 60), now)]
+        upcoming = [(int((starts - now).total_seconds() // 60), now)]
     reminders = [Reminder(appointment_id=appointment.id, channel=channel, offset_minutes=minutes, due_at=due)
                  for minutes, due in upcoming for channel in CHANNELS]
     db.session.add_all(reminders)

@@ -3,14 +3,14 @@
 A suggestion changes nothing in the trajectory until the client taps yes.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 
-from webapp.domain import trajectory
+from webapp.domain import appointments, trajectory, wallclock
 from webapp.domain.catalogue import domain_of
 from webapp.extensions import db
-from webapp.models import Appointment, Reaction, Suggestion, User, Win, utcnow
+from webapp.models import Reaction, Suggestion, User, Win, utcnow
 
 REACTIONS = ("high_five", "heart", "star")
 
@@ -44,12 +44,10 @@ def answer(suggestion: Suggestion, accept: bool) -> None:
         elif suggestion.kind == "strength":
             strength = trajectory.add_strength(client, key=suggestion.key, named_by="trust_person")
             strength.suggested_by_id = suggestion.staff_id
-        elif suggestion.kind == "appointment":
+        elif suggestion.kind == "appointment":  # met at the trust person's organisation, for an hour
             staff = db.session.get(User, suggestion.staff_id)
-            db.session.add(Appointment(
-                client_id=client.id, organisation_id=staff.organisation_id, kind=suggestion.key,
-                starts_at=suggestion.starts_at, ends_at=suggestion.starts_at + timedelta(hours=1),
-                place=suggestion.place, reply="coming", replied_at=utcnow()))
+            appointments.create(client, staff.organisation, suggestion.key, suggestion.starts_at,
+                                wallclock.later(suggestion.starts_at, 60), place=suggestion.place, reply="coming")
     db.session.flush()
 
 

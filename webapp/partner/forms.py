@@ -1,40 +1,29 @@
 """The partner web form: plan or move an appointment with a linked client."""
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
+from webapp.domain import wallclock
 from webapp.domain.catalogue import APPOINTMENT_KINDS, BRING_ITEMS
-from webapp.forms import choices
-from webapp.models import utcnow
+from webapp.forms import WhenForm, choices
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 TOO_LONG = _l("Please use at most %(max)d letters.")
 DURATIONS = (30, 60, 90, 120, 180)
 
 
-class MoveForm(FlaskForm):
-    day = DateField(_l("Day"), validators=[DataRequired(_l("Please choose a day."))])
-    at = TimeField(_l("Time"), validators=[DataRequired(_l("Please choose a time."))])
+class MoveForm(WhenForm):
     minutes = SelectField(_l("How long"), coerce=int, default=60)
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
     bring = SelectMultipleField(_l("What to bring"), choices=choices((b, b) for b in BRING_ITEMS), validate_choice=True)
     note = TextAreaField(_l("A short note in plain Dutch (you may skip this)"),
                          validators=[Optional(), Length(max=280, message=TOO_LONG)])
 
-    def starts_at(self) -> datetime:
-        return datetime.combine(self.day.data, self.at.data or time(), BRUSSELS)
-
     def ends_at(self) -> datetime:
-        return self.starts_at() + timedelta(minutes=self.minutes.data)
-
-    def validate_at(self, field):
-        if self.day.data and field.data and self.starts_at() <= utcnow():
-            raise ValidationError(_l("This moment has passed. Please choose a later one."))
+        """Real minutes after the start: 60 minutes from 01:30 on a DST night are 60 minutes."""
+        return wallclock.later(self.starts_at(), self.minutes.data)
 
 
 class PlanForm(MoveForm):

@@ -9,7 +9,7 @@ from webapp.domain import partners
 from webapp.extensions import db
 from webapp.forms import choices
 from webapp.htmx import render
-from webapp.partner.forms import BRUSSELS, DURATIONS, MoveForm, PlanForm
+from webapp.partner.forms import DURATIONS, MoveForm, PlanForm
 from webapp.security import partner_required
 
 bp = Blueprint("partner", __name__)
@@ -41,8 +41,8 @@ def plan():
         link = partners.linked_client(current_user.organisation_id, form.client_ref.data)
         if link is None:  # unlinked between showing the form and posting it
             abort(404)
-        partners.plan(link, form.kind.data, form.starts_at(), form.ends_at(), form.place.data or None,
-                      form.bring.data, form.note.data or None, None)
+        partners.plan(link, form.kind.data, form.starts_at(), form.ends_at(), place=form.place.data or None,
+                      bring=form.bring.data, note=form.note.data or None)
         db.session.commit()
         return redirect(url_for("partner.home"))
     return render("partner/plan.html", status=400 if form.is_submitted() else 200, form=form, links=links,
@@ -66,12 +66,11 @@ def move(appointment_id):
     _durations(form)
     if form.validate_on_submit():
         partners.move(appointment, starts_at=form.starts_at(), ends_at=form.ends_at(), place=form.place.data or None,
-                      bring=",".join(form.bring.data), note=form.note.data or None)
+                      bring=form.bring.data, note=form.note.data or None)
         db.session.commit()
         return redirect(url_for("partner.home"))
     if not form.is_submitted():
-        local = appointment.starts_at.astimezone(BRUSSELS)
-        form.day.data, form.at.data = local.date(), local.time()
+        form.show_time(appointment.starts_at)
         if appointment.ends_at:
             minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
             form.minutes.data = minutes if minutes in DURATIONS else 60

@@ -80,8 +80,9 @@ def create_appointment():
     link = partners.linked_client(g.organisation_id, fields.pop("client_ref"))
     if link is None:
         raise Problem(404, "No client with this client_ref has linked your organisation.", "client-not-found")
-    appointment = partners.plan(link, fields["kind"], fields["starts_at"], fields["ends_at"], fields["place"],
-                                fields["bring"], fields["note"], fields["reminder_offsets"], fields["partner_ref"])
+    appointment = partners.plan(link, fields["kind"], fields["starts_at"], fields["ends_at"], place=fields["place"],
+                                bring=fields["bring"], note=fields["note"], offsets=fields["reminder_offsets"],
+                                partner_ref=fields["partner_ref"])
     response = _document(appointment, link.client_ref)
     response.status_code = 201
     response.headers["Location"] = url_for("partner_api.get_appointment", appointment_id=appointment.id)
@@ -101,11 +102,6 @@ def move_appointment(appointment_id):
     fields = appointment_fields(json_body(), creating=False, current=appointment)
     if appointment.status == "cancelled":
         raise Problem(409, "This appointment was cancelled.", "cancelled")
-    if "bring" in fields:
-        fields["bring"] = ",".join(fields["bring"])
-    if "reminder_offsets" in fields:
-        offsets = fields["reminder_offsets"]
-        fields["reminder_offsets"] = ",".join(str(m) for m in offsets) if offsets else None
     partners.move(appointment, **fields)
     return _document(appointment, client_ref)
 

@@ -1,20 +1,15 @@
 """Staff forms: a new client, suggestions, reactions and the circle."""
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from webapp.client.forms import TEMPLATES
 from webapp.domain.catalogue import APPOINTMENT_KINDS, STRENGTHS
 from webapp.domain.suggestions import REACTIONS
-from webapp.forms import one_of
-from webapp.models import utcnow
+from webapp.forms import WhenForm, one_of
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 TOO_LONG = _l("Please use at most %(max)d letters.")
 
 
@@ -39,19 +34,12 @@ class SuggestStrengthForm(FlaskForm):
     key = HiddenField(validators=[one_of(STRENGTHS, _l("Tap a picture to choose a strength."))])
 
 
-class SuggestAppointmentForm(FlaskForm):
+class SuggestAppointmentForm(WhenForm):
+    """Day and time as the partner form checks them (webapp.forms.WhenForm); the appointment lasts an hour."""
+
     kind = SelectField(_l("Kind of appointment"),
                        validators=[one_of(APPOINTMENT_KINDS, _l("Choose what the appointment is."))])
-    day = DateField(_l("Day"), validators=[DataRequired(_l("Please choose a day."))])
-    at = TimeField(_l("Time"), validators=[DataRequired(_l("Please choose a time."))])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
-
-    def starts_at(self) -> datetime:
-        return datetime.combine(self.day.data, self.at.data or time(), BRUSSELS)
-
-    def validate_at(self, field):
-        if self.day.data and field.data and self.starts_at() <= utcnow():
-            raise ValidationError(_l("This moment has passed. Please choose a later one."))
 
 
 class ReactionForm(FlaskForm):
