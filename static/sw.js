@@ -8,10 +8,14 @@
 var VERSION = "__VERSION__";
 var SHELL = __SHELL__;
 var QUEUE_SCRIPT = "__QUEUE__";
-var PUBLIC_PAGES = ["/offline", "/manifest.webmanifest"];
+// The app's URLs this worker needs (it cannot read a page's data- attributes): offline, manifest, did_it,
+// static (the prefix of the shell's files), week (where a notification opens) and sync (the queue's).
+var URLS = __URLS__;
+var PUBLIC_PAGES = [URLS.offline, URLS.manifest];
 var CACHE = "stapstenen-" + VERSION;
 
 importScripts(QUEUE_SCRIPT);
+StapQueue.syncUrl = URLS.sync;
 
 self.addEventListener("install", function (event) {
   // No skipWaiting: a new version waits until the person taps "new version — tap to refresh".
@@ -37,7 +41,7 @@ self.addEventListener("message", function (event) {
 });
 
 function offlinePage() {
-  return caches.match("/offline").then(function (page) {
+  return caches.match(URLS.offline).then(function (page) {
     return page || new Response("", {status: 503, statusText: "Offline"});
   });
 }
@@ -61,7 +65,7 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.method === "POST" && request.mode === "navigate" && url.pathname === "/did-it") {
+  if (request.method === "POST" && request.mode === "navigate" && url.pathname === URLS.did_it) {
     event.respondWith(postWinOrQueue(request));
     return;
   }
@@ -70,7 +74,7 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fetch(request).catch(offlinePage));  // network first, and never stored
     return;
   }
-  if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/manifest.webmanifest") {
+  if (url.pathname.indexOf(URLS.static) === 0 || url.pathname === URLS.manifest) {
     event.respondWith(caches.match(request).then(function (hit) {
       if (hit) return hit;
       return fetch(request).then(function (response) {
@@ -100,7 +104,7 @@ self.addEventListener("push", function (event) {
     icon: d.icon,
     lang: d.lang,
     dir: d.dir || "auto",
-    data: {id: d.id, url: d.url || "/week", reply: d.reply || null},
+    data: {id: d.id, url: d.url || URLS.week, reply: d.reply || null},
     actions: d.reply && Array.isArray(d.actions) ? d.actions.slice(0, 2) : []
   };
   var show = function (old) {
@@ -135,5 +139,5 @@ self.addEventListener("notificationclick", function (event) {
     }).then(function (r) { if (!r.ok) return openApp(data.url); }, function () { return openApp(data.url); }));
     return;
   }
-  event.waitUntil(openApp(data.url || "/week"));
+  event.waitUntil(openApp(data.url || URLS.week));
 });

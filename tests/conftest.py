@@ -172,7 +172,7 @@ def csrf_token(test_client, path="/"):
     """The CSRF token a page hands out, the way a browser would get it."""
     html = test_client.get(path).get_data(as_text=True)
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html) or re.search(
-        r'"X-CSRFToken": "([^"]+)"', html)
+        r'<meta name="csrf-token" content="([^"]+)">', html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
 

@@ -51,7 +51,7 @@ def test_invitation_enrols_the_device_then_asks_for_a_new_pin_twice(app, client)
     again = client.post("/pin/new", data={"csrf_token": token_, "pin": "2468"})
     assert again.status_code == 200 and "2468" not in again.get_data(as_text=True)  # no PIN in the page
     mismatch = client.post("/pin/new", data={"csrf_token": token_, "pin": "1111"})
-    assert mismatch.status_code == 400  # and it starts over
+    assert mismatch.status_code == 422  # and it starts over
     client.post("/pin/new", data={"csrf_token": token_, "pin": "2468"})
     ok = client.post("/pin/new", data={"csrf_token": token_, "pin": "2468"})
     assert ok.location == "/"
@@ -121,7 +121,7 @@ def test_wrong_pins_lock_the_device_with_a_message_about_the_trust_person(app, a
     token = csrf_token(client, "/unlock")
     for tries_left in (4, 3, 2, 1):
         wrong = client.post("/unlock", data={"csrf_token": token, "pin": "0000"})
-        assert wrong.status_code == 400
+        assert wrong.status_code == 422
         assert f"{tries_left} more" in wrong.get_data(as_text=True)
     locked = client.post("/unlock", data={"csrf_token": token, "pin": "0000"})
     assert locked.location == "/locked"
@@ -141,7 +141,7 @@ def test_pin_tries_are_rate_limited(app, as_client):
         codes = [client.post("/unlock", data={"csrf_token": token, "pin": "0000"}).status_code for _ in range(11)]
     finally:
         app.config["PIN_FAILURES_BEFORE_LOCK"] = 5
-    assert codes[:10] == [400] * 10 and codes[10] == 429
+    assert codes[:10] == [422] * 10 and codes[10] == 429
 
 
 def test_a_pin_needs_the_enrolled_device(app, client):
@@ -158,7 +158,7 @@ def test_bad_pin_shapes_are_refused_with_a_message(app, as_client):
     token = csrf_token(client, "/unlock")
     for pin in ("", "12", "12345", "abcd", "١٢٣٤"):
         response = client.post("/unlock", data={"csrf_token": token, "pin": pin})
-        assert response.status_code == 400
+        assert response.status_code == 422
     db.session.expire_all()
     assert db.session.scalar(select(DeviceSession.failed_pins)) == 0  # a mis-shaped PIN costs no try
 
@@ -177,7 +177,7 @@ def test_staff_sign_in_with_argon2id_password(app, client):
     token = csrf_token(client, "/staff/sign-in")
     wrong = client.post("/staff/sign-in", data={"csrf_token": token, "email": "lotte@example.org",
                                                 "password": "wrong"}, headers=ENGLISH)
-    assert wrong.status_code == 400 and "do not match" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "do not match" in wrong.get_data(as_text=True)
     assert 'value="lotte@example.org"' in wrong.get_data(as_text=True)  # input kept
     ok = client.post("/staff/sign-in", data={"csrf_token": token, "email": "Lotte@Example.org ",
                                              "password": "a long pass phrase"})
@@ -199,7 +199,7 @@ def test_staff_sign_in_bad_input_keeps_the_form(app, client):
     token = csrf_token(client, "/staff/sign-in")
     response = client.post("/staff/sign-in", data={"csrf_token": token, "email": "not-an-address" * 30,
                                                    "password": ""}, headers=ENGLISH)
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "not an e-mail address" in body and "fill in your password" in body
 

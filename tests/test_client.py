@@ -89,7 +89,7 @@ def test_goal_in_own_words(as_client):
 def test_a_goal_needs_a_known_template(as_client, data):
     client, _user = as_client
     response = post(client, "/goals/new", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'class="error"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Goal)) == 0
 
@@ -98,7 +98,7 @@ def test_too_long_own_words_keep_the_input(as_client):
     client, _user = as_client
     long_title = "Mijn eigen woorden " * 10
     response = post(client, "/goals/new?domain=money", {"template": "pay_debts", "title": long_title})
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert long_title.strip() in body and "80" in body
     assert db.session.scalar(select(func.count()).select_from(Goal)) == 0
@@ -216,11 +216,11 @@ def test_a_strength_in_own_words_and_its_errors(as_client):
     client, _user = as_client
     assert post(client, "/strengths", {"own_words": "Geduldig"}).status_code == 200
     empty = post(client, "/strengths", {"own_words": "   "})
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     too_long = post(client, "/strengths", {"own_words": "x" * 81})
-    assert too_long.status_code == 400 and "x" * 81 in too_long.get_data(as_text=True)
+    assert too_long.status_code == 422 and "x" * 81 in too_long.get_data(as_text=True)
     unknown = post(client, "/strengths", {"key": "flying"})
-    assert unknown.status_code == 400
+    assert unknown.status_code == 422
     assert db.session.scalars(select(Strength.own_words)).all() == ["Geduldig"]
 
 
@@ -314,7 +314,7 @@ def test_concurrent_replays_of_one_win_keep_one_row(app, as_client):
 def test_bad_win_input_keeps_the_form_and_logs_nothing(as_client, data):
     client, _user = as_client
     response = post(client, "/did-it", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert 'name="client_uuid"' in body
     if "text" in data:

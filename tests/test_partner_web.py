@@ -79,7 +79,7 @@ def test_bad_input_keeps_the_form(desk, change, message):
     data = {"client_ref": link.client_ref, "kind": "intake", "day": in_three_days(), "at": "10:00", "minutes": "60",
             "place": "Kerkstraat 14", "note": "Welkom", **change}
     response = _post(browser, "/partner/appointments/new", data, headers=ENGLISH)
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert message.lower() in body.lower() and "Kerkstraat 14" in body
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0

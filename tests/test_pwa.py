@@ -30,7 +30,7 @@ def test_the_offline_page_holds_no_ones_data(as_client):
     goal = factories.goal(user, title="Mijn geheime doel")
     db.session.commit()
     body = client.get("/offline").get_data(as_text=True)
-    assert "X-CSRFToken" not in body and "csrf_token" not in body
+    assert "csrf-token" not in body and "csrf_token" not in body
     assert goal.title not in body and user.display_name not in body
     assert 'data-offline-win="win:bus"' in body
 

@@ -69,7 +69,7 @@ def test_a_new_client_gets_a_qr_code_that_signs_in_once(app, laptop):
 def test_a_new_client_with_bad_input_keeps_the_form(laptop, data, message):
     test_client, _tp = laptop
     response = post(test_client, "/staff/clients/new", data, headers=ENGLISH)
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert message in body
     if data["display_name"]:
@@ -83,7 +83,7 @@ def test_a_taken_email_address_is_refused(laptop):
     db.session.commit()
     response = post(test_client, "/staff/clients/new", {"display_name": "Amor", "language": "nl",
                                                         "email": "Taken@example.org"}, headers=ENGLISH)
-    assert response.status_code == 400 and "already has an account" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "already has an account" in response.get_data(as_text=True)
 
 
 def test_a_new_sign_in_link_ends_the_old_phone_at_once(app, laptop):
@@ -185,7 +185,7 @@ def test_a_bad_appointment_suggestion_keeps_the_form(laptop, data):
     client_user = factories.client(trust_person=trust_person)
     db.session.commit()
     response = post(test_client, f"/staff/clients/{client_user.id}/suggest/appointment", {**data, "place": "Markt 3"})
-    assert response.status_code == 400 and "Markt 3" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Markt 3" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Suggestion)) == 0
 
 
@@ -218,7 +218,7 @@ def test_a_colleague_in_the_circle_sees_nothing_until_the_client_shares(app, lap
     form = test_client.get(f"/staff/clients/{client_user.id}/circle").get_data(as_text=True)
     assert "An Claes" in form
     assert post(test_client, f"/staff/clients/{client_user.id}/circle", {"staff_id": coordinator.id}).status_code == 302
-    assert post(test_client, f"/staff/clients/{client_user.id}/circle", {"staff_id": 999999}).status_code == 400
+    assert post(test_client, f"/staff/clients/{client_user.id}/circle", {"staff_id": 999999}).status_code == 422
     other = app.test_client()
     sign_in(other, coordinator)
     assert other.get(f"/staff/clients/{client_user.id}").status_code == 200  # in the circle: a name only

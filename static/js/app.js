@@ -5,6 +5,23 @@
   var synth = window.speechSynthesis;
   var speechMeta = document.querySelector("meta[name=stap-speech]");
 
+  // The session's CSRF token, from <meta name="csrf-token"> (base.html), and only from there: htmx
+  // requests get it below, fetch() callers (push.js, speech.js, voice.js, sign-out) through StapCsrf.
+  // A public page has none, so nothing is sent.
+  function csrfToken() {
+    var meta = document.querySelector("meta[name=csrf-token]");
+    return meta ? meta.content : "";
+  }
+  self.StapCsrf = {
+    token: csrfToken,
+    headers: function (headers) {
+      headers = headers || {};
+      if (csrfToken()) headers["X-CSRFToken"] = csrfToken();
+      return headers;
+    }
+  };
+  document.addEventListener("htmx:configRequest", function (e) { StapCsrf.headers(e.detail.headers); });
+
   function voiceFor(code) {
     if (!synth) return null;
     var voices = synth.getVoices();
@@ -109,13 +126,16 @@
 
 
   // --- the installed app: service worker, a calm update prompt, the offline queue ------------------
-  var queueUrl = (document.querySelector("meta[name=stap-queue]") || {}).content;
+  var queueMeta = document.querySelector("meta[name=stap-queue]");
   var withQueue = function (work) {
     if (self.StapQueue) return work(self.StapQueue);
     return new Promise(function (resolve, reject) {
       var script = document.createElement("script");
-      script.src = queueUrl;
-      script.onload = function () { resolve(work(self.StapQueue)); };
+      script.src = queueMeta.content;
+      script.onload = function () {
+        self.StapQueue.syncUrl = queueMeta.getAttribute("data-sync");
+        resolve(work(self.StapQueue));
+      };
       script.onerror = reject;
       document.head.appendChild(script);
     });
@@ -189,7 +209,7 @@
     var on = localStorage.getItem("stap-keep-week") === "1";
     var show = function () { button.setAttribute("aria-pressed", on ? "true" : "false"); };
     var refresh = function () {
-      return fetch("/week/kept.json", {credentials: "same-origin"}).then(function (r) {
+      return fetch(button.getAttribute("data-url"), {credentials: "same-origin"}).then(function (r) {
         return r.ok ? r.json().then(function (week) { return withQueue(function (q) { return q.keepWeek(week); }); })
           : null;
       });
@@ -223,9 +243,8 @@
             return reg.pushManager ? reg.pushManager.getSubscription().then(function (sub) {
               if (!sub) return null;
               // The server forgets this phone's reminders too; the next person on it gets none.
-              var token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
-              return fetch("/push/unsubscribe", {method: "POST", credentials: "same-origin",
-                headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+              return fetch(form.getAttribute("data-push-unsubscribe"), {method: "POST", credentials: "same-origin",
+                headers: StapCsrf.headers({"Content-Type": "application/json"}),
                 body: JSON.stringify({endpoint: sub.endpoint})}).catch(function () {}).then(function () {
                 return sub.unsubscribe();
               });
@@ -241,8 +260,9 @@
 
   function setUpServiceWorker() {
     if (!("serviceWorker" in navigator)) return;
-    var accepted = false;
-    navigator.serviceWorker.register("/sw.js", {scope: "/", updateViaCache: "all"}).then(function (reg) {
+    var accepted = false, sw = document.querySelector("meta[name=stap-sw]");
+    var options = {scope: sw.getAttribute("data-scope"), updateViaCache: "all"};
+    navigator.serviceWorker.register(sw.content, options).then(function (reg) {
       var offer = function (worker) {
         var button = document.querySelector("[data-update]");
         if (!button || !worker || !navigator.serviceWorker.controller) return;

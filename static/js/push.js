@@ -18,12 +18,9 @@
     return;
   }
 
-  var csrf = "";
-  try { csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { csrf = ""; }
-
   function post(url, body) {
     return fetch(url, {method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf}, body: JSON.stringify(body)})
+      headers: StapCsrf.headers({"Content-Type": "application/json"}), body: JSON.stringify(body)})
       .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); });
   }
 
@@ -33,7 +30,8 @@
     return Uint8Array.from(raw, function (c) { return c.charCodeAt(0); });
   }
 
-  var ready = navigator.serviceWorker.register(box.getAttribute("data-sw"), {scope: "/"})
+  var sw = document.querySelector("meta[name=stap-sw]");
+  var ready = navigator.serviceWorker.register(sw.content, {scope: sw.getAttribute("data-scope")})
     .then(function () { return navigator.serviceWorker.ready; });
 
   ready.then(function (reg) { return reg.pushManager.getSubscription(); }).then(function (sub) {

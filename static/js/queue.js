@@ -37,6 +37,9 @@
   }
 
   var Queue = {
+    // Where wins are sent: set by whoever loads this file (app.js from the page's data-sync, sw.js from
+    // the URLs the server writes into it), so no path is written here.
+    syncUrl: null,
     add: function (win) {
       win.state = "waiting";
       win.queued_at = new Date().toISOString();
@@ -60,7 +63,7 @@
         var step = function (index) {
           if (index >= waiting.length) return Queue.counts();
           var win = waiting[index];
-          return fetch("/wins/sync", {
+          return fetch(Queue.syncUrl, {
             method: "POST", credentials: "same-origin",
             headers: {"Content-Type": "application/json", "X-Stapstenen-Queue": "1"},
             body: JSON.stringify({client_uuid: win.client_uuid, pick: win.pick, text: win.text || null,

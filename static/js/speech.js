@@ -13,7 +13,7 @@
   // Text of a phrase -> its clip URL (phrases.json); without a server voice, none.
   function clips() {
     if (!server) return Promise.resolve({});
-    index = index || fetch("/speech/" + code + "/phrases.json", {credentials: "same-origin"})
+    index = index || fetch(meta.getAttribute("data-phrase-index"), {credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : {}; })
       .then(function (d) { return d.clips || {}; }, function () { index = null; return {}; });
     return index;
@@ -59,9 +59,8 @@
   }
 
   function spoken(text) {
-    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
-    headers["Content-Type"] = "application/json";
-    return fetch("/speech", {method: "POST", credentials: "same-origin", headers: headers,
+    return fetch(meta.getAttribute("data-say"), {method: "POST", credentials: "same-origin",
+                             headers: StapCsrf.headers({"Content-Type": "application/json"}),
                              body: JSON.stringify({lang: code, text: text})})
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.blob(); })
       .then(function (blob) { var url = URL.createObjectURL(blob); blobs.push(url); return url; })
@@ -107,7 +106,7 @@
     if (!texts.length) return Promise.resolve();
     button = by || null;
     if (button) { button.setAttribute("data-speaking", ""); button.setAttribute("aria-pressed", "true"); }
-    var online = server === "server" && document.body.hasAttribute("hx-headers");
+    var online = server === "server" && !!StapCsrf.token();  // a public page cannot ask the server to speak
     return clips().then(function (known) {
       var steps = plan(texts, known);
       // Ask for every spoken piece at once, so each is ready when its turn comes.

@@ -7,7 +7,6 @@
     var list = document.querySelector("[data-phrases]");
     if (!list) return;
     var error = document.querySelector("[data-voice-error]");
-    var token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
     var player = new Audio(), current = null;
     var can = !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.MediaRecorder);
     list.querySelectorAll("[data-record]").forEach(function (b) { b.hidden = !can; });
@@ -69,7 +68,7 @@
       var blob = current.blob;
       (/ogg/.test(blob.type) ? Promise.resolve(blob) : wav(blob)).then(function (file) {
         var form = new FormData();
-        form.append("csrf_token", token);
+        form.append("csrf_token", StapCsrf.token());
         form.append("audio", file, "clip");
         return fetch(row.getAttribute("data-upload"), {method: "POST", body: form, credentials: "same-origin"});
       }).then(function (r) {

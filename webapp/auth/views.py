@@ -5,7 +5,7 @@ Staff sign in at /staff/sign-in, in the staff blueprint (webapp/staff/views.py):
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +17,7 @@ from webapp.extensions import db, limiter
 from webapp.htmx import render
 from webapp.i18n import LANGUAGES, locale_of
 from webapp.security import clear_device_cookie, set_device_cookie
+from webapp.views import form_status, valid_or_400
 
 bp = Blueprint("auth", __name__)
 
@@ -86,9 +87,9 @@ def choose_pin():
         db.session.commit()
         if outcome == "chosen":
             return redirect(url_for("client.home"))
-        return render("auth/choose_pin.html", status=200 if outcome == "again" else 400,
+        return render("auth/choose_pin.html", status=200 if outcome == "again" else 422,
                       form=PinForm(formdata=None), again=outcome == "again", mismatch=outcome == "mismatch")
-    return render("auth/choose_pin.html", status=400 if form.is_submitted() else 200, form=form,
+    return render("auth/choose_pin.html", status=form_status(form), form=form,
                   again=device.pending_pin_hash is not None)
 
 
@@ -110,7 +111,7 @@ def unlock():
         if device.locked_at:
             return redirect(url_for("auth.locked"))
         wrong = True
-    return render("auth/unlock.html", status=400 if form.is_submitted() else 200, form=PinForm(formdata=None),
+    return render("auth/unlock.html", status=form_status(form), form=PinForm(formdata=None),
                   wrong=wrong, tries_left=current_app.config["PIN_FAILURES_BEFORE_LOCK"] - device.failed_pins,
                   client=device.user)
 
@@ -126,8 +127,7 @@ def locked():
 @bp.post("/lock")
 def lock():
     """Lock the app on a shared phone: the next visit asks for the PIN, the device stays enrolled."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    valid_or_400(ConfirmForm())
     current_user._get_current_object()
     if g.get("device") is not None and g.device.kind == "device":
         auth.lock(g.device)
@@ -138,8 +138,7 @@ def lock():
 
 @bp.post("/sign-out")
 def sign_out():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    valid_or_400(ConfirmForm())
     current_user._get_current_object()
     if g.get("device") is not None:
         auth.end_session(g.device)
@@ -164,7 +163,7 @@ def language():
     if form.validate_on_submit():
         code = form.language.data
         if code not in LANGUAGES:
-            return render("auth/language.html", status=400, form=form, spoken=spoken_language_names(),
+            return render("auth/language.html", status=422, form=form, spoken=spoken_language_names(),
                           error=_("Tap one of the languages."))
         session["lang"] = code
         if current_user.is_authenticated:

@@ -4,12 +4,13 @@ from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user
 
 from webapp.client.forms import AnswerForm, ConfirmForm, ShareForm, UntilForm
-from webapp.domain import partners, sharing, suggestions, wallclock
+from webapp.domain import partners, sharing, suggestions, trajectory, wallclock
 from webapp.domain.catalogue import SHARE_PERIODS
 from webapp.extensions import db
 from webapp.htmx import render, swap_or_redirect
 from webapp.models import CATEGORIES, Suggestion, utcnow
 from webapp.security import client_required
+from webapp.views import found_or_404, valid_or_400
 
 # Nested in the client blueprint (webapp/client/views.py), so its endpoints read client.people.*
 bp = Blueprint("people", __name__)
@@ -22,15 +23,9 @@ def people():
                   periods=SHARE_PERIODS, links=partners.links_of(current_user))
 
 
-def _person_or_404(staff_id):
-    person = sharing.person_of(current_user, staff_id)
-    if person is None:
-        abort(404)
-    return person
-
-
 def _person_card(staff_id):
-    return swap_or_redirect("client/_person.html", url_for("client.people.people"), person=_person_or_404(staff_id),
+    return swap_or_redirect("client/_person.html", url_for("client.people.people"),
+                            person=found_or_404(sharing.person_of(current_user, staff_id)),
                             categories=CATEGORIES, periods=SHARE_PERIODS)
 
 
@@ -38,10 +33,8 @@ def _person_card(staff_id):
 @client_required
 def share(staff_id):
     """One tap opens or closes the eye on one category for one person."""
-    person = _person_or_404(staff_id)
-    form = ShareForm()
-    if not form.validate_on_submit():
-        abort(400)
+    person = found_or_404(sharing.person_of(current_user, staff_id))
+    form = valid_or_400(ShareForm())
     if form.shared and form.category not in person.shares:
         ends = {s.ends_at for s in person.shares.values()}  # a new eye lasts as long as the others
         sharing.grant(current_user, person.user, form.category, ends.pop() if len(ends) == 1 else None)
@@ -55,10 +48,8 @@ def share(staff_id):
 @client_required
 def share_until(staff_id):
     """An end date for everything shared with this person: after it, they see nothing by themselves."""
-    person = _person_or_404(staff_id)
-    form = UntilForm()
-    if not form.validate_on_submit():
-        abort(400)
+    person = found_or_404(sharing.person_of(current_user, staff_id))
+    form = valid_or_400(UntilForm())
     days = SHARE_PERIODS[form.period.data]
     ends_at = wallclock.same_time_after(utcnow(), days) if days else None  # same Brussels time, N days on
     for category in list(person.shares):
@@ -76,11 +67,9 @@ def looked():
 @bp.post("/suggestions/<int:suggestion_id>")
 @client_required
 def answer_suggestion(suggestion_id):
-    suggestion = db.session.get(Suggestion, suggestion_id)
-    if suggestion is None or suggestion.client_id != current_user.id:
-        abort(404)
-    form = AnswerForm()
-    if not form.validate_on_submit() or suggestion.status != "pending":
+    suggestion = found_or_404(trajectory.own(Suggestion, current_user, suggestion_id))
+    form = valid_or_400(AnswerForm())
+    if suggestion.status != "pending":
         abort(400)
     suggestions.answer(suggestion, form.answer.data == "yes")
     db.session.commit()
@@ -88,13 +77,6 @@ def answer_suggestion(suggestion_id):
 
 
 # --- partner organisations: they plan appointments only with the client's consent ---------------
-
-def _partner_or_404(organisation_id):
-    found = next((o for o in partners.partner_organisations() if o.id == organisation_id), None)
-    if found is None:
-        abort(404)
-    return found
-
 
 @bp.get("/partners")
 @client_required
@@ -108,7 +90,8 @@ def partner_list():
 @client_required
 def partner_link(organisation_id):
     """One big picture of the organisation, and yes: they may plan appointments and remind me."""
-    organisation = _partner_or_404(organisation_id)
+    organisation = found_or_404(next((o for o in partners.partner_organisations() if o.id == organisation_id),
+                                     None))
     form = ConfirmForm()
     if form.validate_on_submit():
         partners.link(current_user, organisation)
@@ -120,8 +103,7 @@ def partner_link(organisation_id):
 @bp.post("/partners/<int:organisation_id>/unlink")
 @client_required
 def partner_unlink(organisation_id):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    valid_or_400(ConfirmForm())
     for partner_link in partners.links_of(current_user):
         if partner_link.organisation_id == organisation_id:
             partners.unlink(partner_link)

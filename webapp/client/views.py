@@ -31,19 +31,13 @@ from webapp.htmx import render, swap_or_redirect, wants_fragment
 from webapp.models import Appointment, Goal, Strength, Win
 from webapp.security import client_required, signed_in_device
 from webapp.templating import clock_time, weekday_and_date
+from webapp.views import form_status, found_or_404, valid_or_400
 
 bp = Blueprint("client", __name__)
 bp.register_blueprint(people.bp)
 
 KEPT_DAYS = 7
 QUEUE_HEADER = "X-Stapstenen-Queue"
-
-
-def own_or_404(model, object_id):
-    found = trajectory.own(model, current_user, object_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.get("/")
@@ -76,17 +70,14 @@ def new_goal():
     domain = request.args.get("domain", domain)
     if domain not in LIFE_DOMAINS:
         domain = None
-    status = 400 if form.is_submitted() else 200
-    return render("client/new_goal.html", status=status, form=form, domain=domain, domains=LIFE_DOMAINS)
+    return render("client/new_goal.html", status=form_status(form), form=form, domain=domain, domains=LIFE_DOMAINS)
 
 
 @bp.post("/goals/<int:goal_id>/status")
 @client_required
 def goal_status(goal_id):
-    goal = own_or_404(Goal, goal_id)
-    form = GoalStatusForm()
-    if not form.validate_on_submit():
-        abort(400)
+    goal = found_or_404(trajectory.own(Goal, current_user, goal_id))
+    form = valid_or_400(GoalStatusForm())
     trajectory.set_goal_status(goal, form.status.data)
     db.session.commit()
     return _goal_card(goal)
@@ -96,10 +87,8 @@ def goal_status(goal_id):
 @client_required
 def goal_private(goal_id):
     """Keep one goal to myself, even where goals are shared."""
-    goal = own_or_404(Goal, goal_id)
-    form = PrivateForm()
-    if not form.validate_on_submit():
-        abort(400)
+    goal = found_or_404(trajectory.own(Goal, current_user, goal_id))
+    form = valid_or_400(PrivateForm())
     trajectory.set_private(goal, form.private.data == "1")
     db.session.commit()
     return _goal_card(goal)
@@ -121,9 +110,9 @@ def week():
 @bp.post("/week/<int:appointment_id>/reply")
 @client_required
 def reply(appointment_id):
-    appointment = own_or_404(Appointment, appointment_id)
-    form = ReplyForm()
-    if not form.validate_on_submit() or appointment.status != "planned":
+    appointment = found_or_404(trajectory.own(Appointment, current_user, appointment_id))
+    form = valid_or_400(ReplyForm())
+    if appointment.status != "planned":
         abort(400)
     appointments.reply(appointment, form.answer.data)
     db.session.commit()
@@ -136,22 +125,18 @@ def reply(appointment_id):
 @client_required
 def strengths():
     form = StrengthForm()
-    status = 200
     if form.validate_on_submit():
         trajectory.add_strength(current_user, key=form.key.data or None, own_words=form.own_words.data)
         db.session.commit()
-        form = StrengthForm(formdata=None)
-    elif form.is_submitted():
-        status = 400
-    return _strengths_page(form, status)
+        return _strengths_page(StrengthForm(formdata=None))
+    return _strengths_page(form, form_status(form))
 
 
 @bp.post("/strengths/<int:strength_id>/remove")
 @client_required
 def remove_strength(strength_id):
-    strength = own_or_404(Strength, strength_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    strength = found_or_404(trajectory.own(Strength, current_user, strength_id))
+    valid_or_400(ConfirmForm())
     trajectory.remove_strength(strength)
     db.session.commit()
     if wants_fragment():
@@ -175,7 +160,7 @@ def did_it():
     form = WinForm()
     if form.validate_on_submit():
         kind, _sep, value = form.pick.data.partition(":")
-        goal = own_or_404(Goal, int(value)) if kind == "goal" else None
+        goal = found_or_404(trajectory.own(Goal, current_user, int(value))) if kind == "goal" else None
         pictogram = f"goal.{goal.template}" if goal else f"win.{value}"
         try:
             win, _new = trajectory.log_win(current_user, form.client_uuid.data, pictogram, goal=goal,
@@ -186,9 +171,8 @@ def did_it():
         return redirect(url_for("client.celebrate", win_id=win.id))
     if not form.client_uuid.data or form.client_uuid.errors:
         form.client_uuid.data = str(uuid.uuid4())  # the phone replaces it with its own (app.js)
-    status = 400 if form.is_submitted() else 200
-    return render("client/did_it.html", status=status, form=form, goals=trajectory.active_goals(current_user),
-                  picks=WIN_PICKS)
+    return render("client/did_it.html", status=form_status(form), form=form,
+                  goals=trajectory.active_goals(current_user), picks=WIN_PICKS)
 
 
 @bp.get("/wins")
@@ -205,10 +189,8 @@ def wins():
 @bp.post("/wins/<int:win_id>/private")
 @client_required
 def win_private(win_id):
-    win = own_or_404(Win, win_id)
-    form = PrivateForm()
-    if not form.validate_on_submit():
-        abort(400)
+    win = found_or_404(trajectory.own(Win, current_user, win_id))
+    form = valid_or_400(PrivateForm())
     trajectory.set_private(win, form.private.data == "1")
     db.session.commit()
     return swap_or_redirect("client/_win.html", url_for("client.wins"), win=win)
@@ -217,13 +199,11 @@ def win_private(win_id):
 @bp.route("/wins/<int:win_id>", methods=["GET", "POST"])
 @client_required
 def celebrate(win_id):
-    win = own_or_404(Win, win_id)
+    win = found_or_404(trajectory.own(Win, current_user, win_id))
     form = MoodForm()
-    if form.validate_on_submit():
-        trajectory.set_mood(win, form.mood.data)
+    if form.is_submitted():
+        trajectory.set_mood(win, valid_or_400(form).mood.data)
         db.session.commit()
-    elif form.is_submitted():
-        abort(400)
     return render("client/celebrate.html", "client/_mood.html", win=win, form=form, moods=MOODS,
                   wins=trajectory.win_count(current_user))
 

@@ -11,6 +11,7 @@ from webapp.forms import choices
 from webapp.htmx import render
 from webapp.partner.forms import DURATIONS, MoveForm, PlanForm
 from webapp.security import partner_required
+from webapp.views import form_status, found_or_404, valid_or_400
 
 bp = Blueprint("partner", __name__)
 
@@ -38,28 +39,20 @@ def plan():
                                       for link in links)
     _durations(form)
     if form.validate_on_submit():
-        link = partners.linked_client(current_user.organisation_id, form.client_ref.data)
-        if link is None:  # unlinked between showing the form and posting it
-            abort(404)
+        # None when the client unlinked between showing the form and posting it
+        link = found_or_404(partners.linked_client(current_user.organisation_id, form.client_ref.data))
         partners.plan(link, form.kind.data, form.starts_at(), form.ends_at(), place=form.place.data or None,
                       bring=form.bring.data, note=form.note.data or None)
         db.session.commit()
         return redirect(url_for("partner.home"))
-    return render("partner/plan.html", status=400 if form.is_submitted() else 200, form=form, links=links,
+    return render("partner/plan.html", status=form_status(form), form=form, links=links,
                   picto=pictograms.get)
-
-
-def _own(appointment_id):
-    found = partners.appointment_of(current_user.organisation_id, appointment_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.route("/appointments/<int:appointment_id>", methods=["GET", "POST"])
 @partner_required
 def move(appointment_id):
-    appointment, client_ref = _own(appointment_id)
+    appointment, client_ref = found_or_404(partners.appointment_of(current_user.organisation_id, appointment_id))
     if appointment.status == "cancelled":
         abort(404)
     form = MoveForm()
@@ -75,16 +68,15 @@ def move(appointment_id):
             minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
             form.minutes.data = minutes if minutes in DURATIONS else 60
         form.place.data, form.note.data, form.bring.data = appointment.place, appointment.note, appointment.bring_items
-    return render("partner/move.html", status=400 if form.is_submitted() else 200, form=form,
+    return render("partner/move.html", status=form_status(form), form=form,
                   appointment=appointment, client_ref=client_ref)
 
 
 @bp.post("/appointments/<int:appointment_id>/cancel")
 @partner_required
 def cancel(appointment_id):
-    appointment, _ref = _own(appointment_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    appointment, _ref = found_or_404(partners.appointment_of(current_user.organisation_id, appointment_id))
+    valid_or_400(ConfirmForm())
     partners.cancel(appointment)
     db.session.commit()
     return redirect(url_for("partner.home"))

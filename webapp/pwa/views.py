@@ -23,6 +23,7 @@ from webapp.i18n import current_language
 from webapp.models import REPLIES, Appointment, utcnow
 from webapp.reminders import calendar, subscriptions, tokens
 from webapp.security import client_required
+from webapp.views import found_or_404, valid_or_400
 
 bp = Blueprint("pwa", __name__)
 
@@ -68,15 +69,19 @@ SHELL_FOLDERS = ("css", "js", "pictograms", "icons")
 
 
 def shell_worker() -> tuple[str, str]:
-    """sw.js with the versioned URLs of the shell filled in, and a version that changes when any of them does."""
+    """sw.js with the versioned URLs of the shell and the app URLs it needs filled in, and a version that
+    changes when any of them does."""
     static = Path(current_app.static_folder)
     files = sorted(str(path.relative_to(static)) for folder in SHELL_FOLDERS
                    for path in (static / folder).iterdir() if path.suffix in (".css", ".js", ".svg", ".png"))
     # Not the code only some pages need: push (week screen) and recording (voice staff).
     urls = [url_for("static", filename=name) for name in files if name not in ("js/push.js", "js/voice.js")]
     source = (static / "sw.js").read_text()
+    app_urls = {"offline": url_for("pwa.offline"), "manifest": url_for("pwa.manifest"),
+                "did_it": url_for("client.did_it"), "static": request.script_root + current_app.static_url_path + "/",
+                "week": url_for("client.week"), "sync": url_for("client.sync_win")}
     source = source.replace("__SHELL__", json.dumps(urls)).replace(
-        "__QUEUE__", url_for("static", filename="js/queue.js"))
+        "__QUEUE__", url_for("static", filename="js/queue.js")).replace("__URLS__", json.dumps(app_urls))
     return source, hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
@@ -131,9 +136,7 @@ def push_reply():
 
 @bp.get("/calendar/<token>.ics")
 def calendar_feed(token):
-    feed = calendar.live_feed(token)
-    if feed is None:
-        abort(404)
+    feed = found_or_404(calendar.live_feed(token))
     response = current_app.response_class(calendar.ics(feed), mimetype="text/calendar")
     response.charset = "utf-8"
     response.headers["Content-Disposition"] = "inline; filename=stapstenen.ics"
@@ -153,8 +156,7 @@ def _calendar_box(feed):
 @client_required
 def calendar_open():
     """"Add to my calendar": make the client's feed (or show the one they have)."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    valid_or_400(ConfirmForm())
     feed = calendar.open_feed(current_user)
     db.session.commit()
     return _calendar_box(feed)
@@ -164,8 +166,7 @@ def calendar_open():
 @client_required
 def calendar_revoke():
     """Stop the link: a calendar that has it gets nothing more."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    valid_or_400(ConfirmForm())
     feed = calendar.feed_of(current_user)
     if feed is not None and feed.revoked_at is None:
         calendar.revoke(feed)

@@ -36,6 +36,7 @@ from webapp.staff.forms import (
     SuggestGoalForm,
     SuggestStrengthForm,
 )
+from webapp.views import form_status, found_or_404, valid_or_400
 
 bp = Blueprint("staff", __name__)
 bp.register_blueprint(voice.bp, url_prefix="/voice")  # staff.voice.*: recording the phrases
@@ -51,18 +52,10 @@ def home():
     return render("staff/caseload.html", rows=rows, categories=CATEGORIES, sign_out_form=ConfirmForm())
 
 
-def client_or_404(client_id):
-    """A client this staff member may open: their own caseload or someone sharing with them."""
-    client = sharing.visible_client(current_user, client_id)
-    if client is None:
-        abort(404)
-    return client
-
-
 @bp.get("/clients/<int:client_id>")
 @staff_required
 def client(client_id):
-    found = client_or_404(client_id)
+    found = found_or_404(sharing.visible_client(current_user, client_id))
     return render("staff/client.html", client=found, shared=sharing.shared_categories(current_user, found.id),
                   screens=SCREENS, categories=CATEGORIES)
 
@@ -71,7 +64,7 @@ def client(client_id):
 @staff_required
 def client_screen(client_id, screen):
     """The client's own screen, from the same partials, only when shared; the read is logged."""
-    found = client_or_404(client_id)
+    found = found_or_404(sharing.visible_client(current_user, client_id))
     wanted = (screen, "mood") if screen == "wins" else (screen,)
     allowed = sharing.look(current_user, found.id, wanted)
     db.session.commit()
@@ -97,15 +90,13 @@ def client_screen(client_id, screen):
 @staff_required
 def react(client_id, win_id):
     """A high five, heart or star on a shared win: the client sees it on their phone."""
-    found = client_or_404(client_id)
+    found = found_or_404(sharing.visible_client(current_user, client_id))
     if "wins" not in sharing.look(current_user, found.id, ("wins",)):
         abort(404)
     win = db.session.get(Win, win_id)
     if win is None or win.client_id != found.id or win.private:
         abort(404)
-    form = ReactionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = valid_or_400(ReactionForm())
     suggestions.react(current_user, win, form.kind.data)
     db.session.commit()
     db.session.refresh(win)
@@ -120,12 +111,10 @@ def _react_url(found):
 
 # --- what a trust person does for a client ------------------------------------------------------
 
-def own_client_or_404(client_id):
-    """Only the client's own trust person invites and recovers."""
-    client = client_or_404(client_id)
-    if client.trust_person_id != current_user.id:
-        abort(404)
-    return client
+def _own_client(client_id):
+    """The client, for their own trust person only: only they invite, recover and add to the circle."""
+    client = sharing.visible_client(current_user, client_id)
+    return client if client is not None and client.trust_person_id == current_user.id else None
 
 
 def qr_svg(text: str) -> Markup:
@@ -159,50 +148,49 @@ def new_client():
             db.session.add(client)
             db.session.flush()
             return _invitation_page(client)
-    return render("staff/new_client.html", status=400 if form.is_submitted() else 200, form=form)
+    return render("staff/new_client.html", status=form_status(form), form=form)
 
 
 @bp.post("/clients/<int:client_id>/invite")
 @staff_required
 def invite(client_id):
     """A new sign-in link: for a new phone or a forgotten PIN. The client's old devices stop at once."""
-    client = own_client_or_404(client_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    client = found_or_404(_own_client(client_id))
+    valid_or_400(ConfirmForm())
     return _invitation_page(client)
 
 
 @bp.route("/clients/<int:client_id>/suggest/goal", methods=["GET", "POST"])
 @staff_required
 def suggest_goal(client_id):
-    client = client_or_404(client_id)
+    client = found_or_404(sharing.visible_client(current_user, client_id))
     form = SuggestGoalForm()
     if form.validate_on_submit():
         suggestions.suggest(current_user, client, "goal", form.template.data, title=form.title.data)
         db.session.commit()
         return redirect(url_for("staff.client", client_id=client.id, suggested="goal"))
     domain = request.args.get("domain")
-    return render("staff/suggest_goal.html", status=400 if form.is_submitted() else 200, form=form, client=client,
+    return render("staff/suggest_goal.html", status=form_status(form), form=form, client=client,
                   domains=LIFE_DOMAINS, domain=domain if domain in LIFE_DOMAINS else None)
 
 
 @bp.route("/clients/<int:client_id>/suggest/strength", methods=["GET", "POST"])
 @staff_required
 def suggest_strength(client_id):
-    client = client_or_404(client_id)
+    client = found_or_404(sharing.visible_client(current_user, client_id))
     form = SuggestStrengthForm()
     if form.validate_on_submit():
         suggestions.suggest(current_user, client, "strength", form.key.data)
         db.session.commit()
         return redirect(url_for("staff.client", client_id=client.id, suggested="strength"))
-    return render("staff/suggest_strength.html", status=400 if form.is_submitted() else 200, form=form,
+    return render("staff/suggest_strength.html", status=form_status(form), form=form,
                   client=client, strengths=STRENGTHS)
 
 
 @bp.route("/clients/<int:client_id>/suggest/appointment", methods=["GET", "POST"])
 @staff_required
 def suggest_appointment(client_id):
-    client = client_or_404(client_id)
+    client = found_or_404(sharing.visible_client(current_user, client_id))
     if current_user.organisation_id is None:
         abort(404)  # an appointment needs an organisation to meet at
     form = SuggestAppointmentForm()
@@ -212,7 +200,7 @@ def suggest_appointment(client_id):
                             place=form.place.data)
         db.session.commit()
         return redirect(url_for("staff.client", client_id=client.id, suggested="appointment"))
-    return render("staff/suggest_appointment.html", status=400 if form.is_submitted() else 200, form=form,
+    return render("staff/suggest_appointment.html", status=form_status(form), form=form,
                   client=client)
 
 
@@ -220,7 +208,7 @@ def suggest_appointment(client_id):
 @staff_required
 def circle(client_id):
     """Add a colleague (a coordinator, a stand-in) so the client can choose to share with them too."""
-    client = own_client_or_404(client_id)
+    client = found_or_404(_own_client(client_id))
     colleagues = db.session.scalars(
         select(User).where(User.role.in_(("trust_person", "coordinator")), User.active.is_(True),
                            User.id != current_user.id).order_by(User.display_name)).all()
@@ -230,7 +218,7 @@ def circle(client_id):
         sharing.add_to_circle(client, db.session.get(User, form.staff_id.data), current_user)
         db.session.commit()
         return redirect(url_for("staff.client", client_id=client.id))
-    return render("staff/circle.html", status=400 if form.is_submitted() else 200, form=form, client=client,
+    return render("staff/circle.html", status=form_status(form), form=form, client=client,
                   people=sharing.people_of(client))
 
 
@@ -257,5 +245,5 @@ def sign_in():
             return response
         failed = True
         form.password.data = ""
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render("auth/staff_sign_in.html", status=status, form=form, failed=failed)

@@ -16,7 +16,8 @@ from webapp.extensions import csrf, db
 from webapp.htmx import render
 from webapp.i18n import LANGUAGES
 from webapp.security import staff_required
-from webapp.voice.views import clip_url, language_or_404
+from webapp.views import found_or_404
+from webapp.voice.views import clip_url
 
 bp = Blueprint("voice", __name__)
 
@@ -47,7 +48,7 @@ def _picture_names(lang: str) -> dict[str, str]:
 @voice_required
 def recordings():
     chosen = request.args.get("lang") or (current_user.language if current_user.language in LANGUAGES else "nl")
-    lang = language_or_404(chosen)
+    lang = found_or_404(LANGUAGES.get(chosen)).code
     done = speech.recorded(lang)
     generated = speech.has_generator(lang)
     pictures = _picture_names(lang)
@@ -69,7 +70,7 @@ def recordings():
 def record(lang, sha):
     request.max_content_length = speech.MAX_UPLOAD + 64 * 1024
     csrf.protect()
-    lang = language_or_404(lang)
+    lang = found_or_404(LANGUAGES.get(lang)).code
     if sha not in speech.phrases(lang):
         abort(404)
     upload = request.files.get("audio")

@@ -17,6 +17,7 @@ from flask_login import current_user
 from webapp import speech
 from webapp.extensions import limiter
 from webapp.i18n import LANGUAGES
+from webapp.views import found_or_404
 
 bp = Blueprint("voice", __name__)
 
@@ -26,12 +27,6 @@ OGG = "audio/ogg"
 
 def speech_root() -> Path:
     return Path(current_app.config.get("SPEECH_DIR") or Path(current_app.instance_path) / "speech")
-
-
-def language_or_404(lang: str) -> str:
-    if lang not in LANGUAGES:
-        abort(404)
-    return lang
 
 
 def _audio(data: bytes, cache: str, etag: str | None = None):
@@ -62,7 +57,7 @@ def clip_url(lang: str, sha: str, version: str) -> str:
 @bp.get("/speech/<lang>/phrases.json")
 def phrase_index(lang):
     """Text -> clip URL for the phrases that can be heard now; the page speaks the rest via POST /speech."""
-    lang = language_or_404(lang)
+    lang = found_or_404(LANGUAGES.get(lang)).code
     found = speech.phrases(lang)
     clips = {found[sha].text: clip_url(lang, sha, version) for sha, version in speech.clip_versions(lang).items()}
     response = jsonify(lang=lang, voice=speech.voice_kind(lang), clips=clips)
@@ -73,11 +68,8 @@ def phrase_index(lang):
 
 @bp.get("/speech/<lang>/<string(length=64):sha>.opus")
 def clip(lang, sha):
-    lang = language_or_404(lang)
-    found = _phrase_audio(lang, sha) if sha in speech.phrases(lang) else None
-    if found is None:
-        abort(404)
-    data, version = found
+    lang = found_or_404(LANGUAGES.get(lang)).code
+    data, version = found_or_404(_phrase_audio(lang, sha) if sha in speech.phrases(lang) else None)
     cache = f"public, max-age={YEAR}, immutable" if request.args.get("v") == version else "public, no-cache"
     return _audio(data, cache, etag=f"{sha[:16]}-{version}")
 
