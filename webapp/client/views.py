@@ -34,7 +34,7 @@ from webapp.templating import clock_time, weekday_and_date
 from webapp.views import form_status, found_or_404, valid_or_400
 
 bp = Blueprint("client", __name__)
-bp.register_blueprint(people.bp)
+bp.register_blueprint(people.bp)  # client.people.*; nested here, once, as staff.voice is
 
 KEPT_DAYS = 7
 QUEUE_HEADER = "X-Stapstenen-Queue"

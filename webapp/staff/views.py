@@ -39,7 +39,10 @@ from webapp.staff.forms import (
 from webapp.views import form_status, found_or_404, valid_or_400
 
 bp = Blueprint("staff", __name__)
-bp.register_blueprint(voice.bp, url_prefix="/voice")  # staff.voice.*: recording the phrases
+# The voice recording pages are the staff area's (staff.voice.*, /staff/voice). Nested here, once, where the
+# blueprint is made: a blueprint takes no children after its first registration, and a process may make
+# more than one app (tests, bench).
+bp.register_blueprint(voice.bp, url_prefix="/voice")
 
 SCREENS = ("goals", "week", "strengths", "wins")
 
