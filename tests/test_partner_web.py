@@ -173,7 +173,7 @@ def test_durations_are_real_minutes_on_the_nights_the_clocks_change(before_the_n
 def test_a_time_the_spring_night_skips_is_refused_next_to_the_field(before_the_nights, desk, at):
     browser, _org, _client, link = desk
     response = _plan(browser, link, SPRING, at)
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert 'id="at-error"' in body and "does not exist that night" in body and "Kerkstraat 14" in body
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
@@ -183,7 +183,7 @@ def test_a_time_the_autumn_night_has_twice_is_asked_then_kept_and_shown(before_t
     browser, _org, _client, link = desk
     response = _plan(browser, link, AUTUMN, "02:30")
     body = response.get_data(as_text=True)
-    assert response.status_code == 400 and "happens twice that night" in body
+    assert response.status_code == 422 and "happens twice that night" in body
     assert 'name="season" value="summer"' in body and 'name="season" value="winter"' in body
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
     assert 'name="season"' not in _plan(browser, link, AUTUMN, "01:00", kind="").get_data(as_text=True)
@@ -197,7 +197,7 @@ def test_a_time_the_autumn_night_has_twice_is_asked_then_kept_and_shown(before_t
     assert "(summer time (the first time))" in listed and "(winter time (the second time))" in listed
     form = browser.get(f"/partner/appointments/{winter.id}", headers=ENGLISH).get_data(as_text=True)
     assert 'value="winter" checked' in form  # moving it keeps the 02:30 it was
-    assert _plan(browser, link, AUTUMN, "02:30", season="spring").status_code == 400
+    assert _plan(browser, link, AUTUMN, "02:30", season="spring").status_code == 422
 
 
 @pytest.mark.parametrize("day,message", [
@@ -210,7 +210,7 @@ def test_days_at_the_edges_of_the_calendar_get_a_message_never_an_error(desk, da
     for response in (_plan(browser, link, day, at),
                      _post(browser, f"/partner/appointments/{_planned(link).id}",
                            {"day": day, "at": at, "minutes": "60"}, headers=ENGLISH)):
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert message in response.get_data(as_text=True).lower()
 
 

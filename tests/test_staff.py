@@ -249,14 +249,14 @@ def _suggest(laptop, day, at, **extra):
 
 def test_a_suggestion_at_a_time_the_spring_night_skips_is_refused(before_the_nights, laptop):
     response = _suggest(laptop, "2027-03-28", "02:30")
-    assert response.status_code == 400 and "does not exist that night" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "does not exist that night" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Suggestion)) == 0
 
 
 def test_a_suggestion_at_a_time_the_autumn_night_has_twice_asks_which(before_the_nights, laptop):
     response = _suggest(laptop, "2026-10-25", "02:30")
     body = response.get_data(as_text=True)
-    assert response.status_code == 400 and "happens twice that night" in body and 'value="winter"' in body
+    assert response.status_code == 422 and "happens twice that night" in body and 'value="winter"' in body
     assert _suggest(laptop, "2026-10-25", "02:30", season="winter").status_code == 302
     assert db.session.scalar(select(Suggestion.starts_at)) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
 
@@ -265,4 +265,4 @@ def test_a_suggestion_at_a_time_the_autumn_night_has_twice_asks_which(before_the
                                          ("10000-01-01", "choose a day")])
 def test_a_suggestion_on_a_day_at_the_edges_gets_a_message_never_an_error(laptop, day, message):
     response = _suggest(laptop, day, "00:00")
-    assert response.status_code == 400 and message in response.get_data(as_text=True).lower()
+    assert response.status_code == 422 and message in response.get_data(as_text=True).lower()
