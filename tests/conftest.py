@@ -7,6 +7,7 @@ Each test starts from empty tables, with the clock frozen at one instant (see `c
 import contextvars
 import os
 import re
+import sys
 import tempfile
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -68,8 +69,14 @@ def pytest_report_header(config):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """Also at the end (-q hides the header), where a failure's reader looks for how to run it again."""
+    """Also at the end (-q hides the header), where a failure's reader looks for how to run it again;
+    and how many requests the fuzz (tests/test_fuzz.py) sent, when it ran."""
     terminalreporter.write_line(_clock_line(config))
+    fuzz = sys.modules.get("tests.test_fuzz")
+    if fuzz is not None and fuzz.SENT:
+        terminalreporter.write_line(
+            f"fuzz: {sum(fuzz.SENT.values())} requests to {len(fuzz.SENT)} endpoints as {len(fuzz.ROLES)} roles "
+            f"(FUZZ_EXAMPLES={fuzz.EXAMPLES} per cell, FUZZ_CHAOS={fuzz.CHAOS} per rule)")
 
 
 @pytest.fixture(autouse=True)
@@ -190,3 +197,4 @@ def count_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+

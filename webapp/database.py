@@ -1,8 +1,28 @@
-"""Per-connection settings: SQLite gets WAL and enforced foreign keys, as PostgreSQL has by nature."""
+"""Per-connection settings: SQLite gets WAL and enforced foreign keys, as PostgreSQL has by nature;
+and what fits in an id column."""
 
 from sqlalchemy import event
 
 from webapp.extensions import db
+
+MAX_ID = 2**31 - 1  # the integer primary keys of PostgreSQL (and the ids SQLite hands out here)
+
+
+def storable(text: str) -> bool:
+    """Whether a text can be kept (and encoded) as it is: PostgreSQL's text holds no NUL character, and a
+    lone surrogate (JSON can carry one: "\\ud800") is not UTF-8."""
+    return "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def database_id(text) -> int | None:
+    """A row id written in text, or None when it is not one a column can hold.
+
+    Only ASCII digits: str.isdigit() is also true for "²" (int() then fails) and for other scripts' digits.
+    """
+    if not (isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
 
 
 def init_app(app):

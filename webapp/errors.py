@@ -1,6 +1,7 @@
 """Friendly, translated error pages with a pictogram; never a stack trace, never a bare 500."""
 
 from flask import request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -19,7 +20,19 @@ MESSAGES = {
 }
 
 
+class JSONProvider(DefaultJSONProvider):
+    """JSON nested too deep for the parser is malformed JSON like any other: a 400, not a RecursionError."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def init_app(app):
+    app.json = JSONProvider(app)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render("errors/error.html", status=400, code=400,

@@ -1,15 +1,44 @@
-"""Pieces every form uses: a fixed-choice check with a translated message, select choices, and a day and time."""
+"""Pieces every form uses: the base form, a fixed-choice check with a translated message, select choices,
+and a day and time."""
 
 from datetime import datetime, timedelta
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms import DateField, RadioField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from webapp.database import storable
 from webapp.domain import wallclock
 from webapp.models import utcnow
+
+
+class Form(FlaskForm):
+    """The base of every form here: it reads a posted form (urlencoded or multipart), never a JSON body.
+
+    Flask-WTF would take a JSON body as the form's data: a list or a number there raised a TypeError (a 500),
+    and an object gave fields numbers, lists or objects where every check expects text. Our pages post
+    forms; what posts JSON (the offline queue, push, read-aloud) has views of its own.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            if formdata is _Auto and request.is_json and not (request.form or request.files):
+                return None
+            return super().wrap_formdata(form, formdata)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field in self:
+            values = field.data if isinstance(field.data, list) else [field.data]
+            if any(isinstance(v, str) and not storable(v) for v in values):
+                # No one types a NUL character: a garbled or forged post, refused before it reaches the database.
+                field.errors = [*field.errors, _l("Something went wrong with this page. Please go back and try again.")]
+                valid = False
+        return valid
 
 
 def one_of(choices, message):
@@ -32,7 +61,7 @@ _PASSED = _l("This moment has passed. Please choose a later one.")
 _TWICE = _l("This time happens twice that night: the clocks go back an hour. Please choose which one you mean.")
 
 
-class WhenForm(FlaskForm):
+class WhenForm(Form):
     """Day and time on the Brussels wall clock, checked the way a careful planner would want it.
 
     On the spring night a time the clocks skip (02:30) is refused next to the field. On the autumn night

@@ -23,7 +23,9 @@ from webapp.client.forms import (
     ReplyForm,
     StrengthForm,
     WinForm,
+    parse_pick,
 )
+from webapp.database import storable
 from webapp.domain import appointments, suggestions, trajectory
 from webapp.domain.catalogue import LIFE_DOMAINS, MOODS, STRENGTHS, WIN_PICKS
 from webapp.extensions import csrf, db
@@ -159,8 +161,8 @@ def _strengths_page(form, status=200):
 def did_it():
     form = WinForm()
     if form.validate_on_submit():
-        kind, _sep, value = form.pick.data.partition(":")
-        goal = found_or_404(trajectory.own(Goal, current_user, int(value))) if kind == "goal" else None
+        kind, value = parse_pick(form.pick.data)
+        goal = found_or_404(trajectory.own(Goal, current_user, value)) if kind == "goal" else None
         pictogram = f"goal.{goal.template}" if goal else f"win.{value}"
         try:
             win, _new = trajectory.log_win(current_user, form.client_uuid.data, pictogram, goal=goal,
@@ -252,14 +254,15 @@ def sync_win():
     mood, text = data.get("mood"), data.get("text")
     if not trajectory.valid_uuid(client_uuid):
         return _problem(422, "client_uuid")
-    kind, _sep, value = pick.partition(":") if isinstance(pick, str) else ("", "", "")
-    if not ((kind == "goal" and value.isdigit()) or (kind == "win" and value in WIN_PICKS)):
+    picked = parse_pick(pick)
+    if picked is None:
         return _problem(422, "pick")
+    kind, value = picked
     if mood is not None and mood not in MOODS:
         return _problem(422, "mood")
-    if text is not None and (not isinstance(text, str) or len(text) > 140):
+    if text is not None and (not isinstance(text, str) or len(text) > 140 or not storable(text)):
         return _problem(422, "text")
-    goal = trajectory.own(Goal, current_user, int(value)) if kind == "goal" else None
+    goal = trajectory.own(Goal, current_user, value) if kind == "goal" else None
     if kind == "goal" and goal is None:
         return _problem(404, "goal")
     pictogram = f"goal.{goal.template}" if goal else f"win.{value}"

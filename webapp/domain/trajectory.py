@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
-from webapp.domain.catalogue import LIFE_DOMAINS, domain_of
+from webapp.domain.catalogue import LIFE_DOMAINS, STRENGTHS, domain_of
 from webapp.extensions import db
 from webapp.models import Goal, Strength, User, Win, utcnow
 
@@ -144,14 +144,22 @@ def strengths_of(client: User) -> list[Strength]:
 
 def add_strength(client: User, key: str | None = None, own_words: str | None = None,
                  named_by: str = "self") -> Strength:
-    """Add a strength; picking a catalogue strength twice keeps one card."""
+    """Add a strength; picking a catalogue strength twice keeps one card.
+
+    A key is one of the catalogue's (its pictogram is shown) or None; a strength has a key or own words.
+    """
+    key = (key or "").strip() or None
+    own_words = (own_words or "").strip() or None
+    if key is not None and key not in STRENGTHS:
+        raise ValueError(f"not a strength of the catalogue: {key!r}")
+    if key is None and own_words is None:
+        raise ValueError("a strength needs a key or own words")
     if key:
         existing = db.session.scalar(select(Strength).where(Strength.client_id == client.id,
                                                             Strength.key == key))
         if existing:
             return existing
-    strength = Strength(client_id=client.id, key=key, own_words=(own_words or "").strip() or None,
-                        named_by=named_by)
+    strength = Strength(client_id=client.id, key=key, own_words=own_words, named_by=named_by)
     db.session.add(strength)
     db.session.flush()
     return strength

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import request
 
+from webapp.database import storable
 from webapp.domain.catalogue import APPOINTMENT_KINDS, BRING_ITEMS
 from webapp.models import Appointment, utcnow
 from webapp.partner_api.problems import Problem
@@ -57,7 +58,7 @@ def _text(body, name, limit, errors, required=False):
         if required:
             errors.append({"name": name, "reason": "required"})
         return None
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+    if not isinstance(value, str) or not value.strip() or len(value) > limit or not storable(value):
         errors.append({"name": name, "reason": f"a text of 1 to {limit} characters"})
         return None
     return value.strip()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
 
+from webapp.database import storable
 from webapp.extensions import db
 from webapp.models import PushSubscription, User
 
@@ -33,7 +34,7 @@ def _b64u_bytes(value) -> bytes | None:
 
 def _public_https(endpoint) -> bool:
     """The worker will POST to this URL, so only a public HTTPS push service will do (no intranet hosts)."""
-    if not isinstance(endpoint, str) or len(endpoint) > 1000:
+    if not isinstance(endpoint, str) or len(endpoint) > 1000 or not storable(endpoint):
         return False
     parts = urlsplit(endpoint)
     host = (parts.hostname or "").lower()
@@ -75,7 +76,7 @@ def subscribe(client: User, endpoint: str, p256dh: str, auth: str) -> PushSubscr
 
 def unsubscribe(client: User, endpoint) -> bool:
     """Forget one of this client's phones; someone else's endpoint is left alone."""
-    if not isinstance(endpoint, str):
+    if not isinstance(endpoint, str) or not storable(endpoint):
         return False
     result = db.session.execute(delete(PushSubscription).where(
         PushSubscription.user_id == client.id, PushSubscription.endpoint_hash == endpoint_hash(endpoint)))

@@ -13,6 +13,7 @@ from datetime import datetime
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 
+from webapp.database import database_id
 from webapp.models import Appointment, CalendarFeed
 
 REPLY_SALT = "stapstenen.push-reply"
@@ -36,7 +37,7 @@ def reply_token(appointment: Appointment) -> str:
 
 def read_reply_token(token: str, now: datetime) -> ReplyClaim | None:
     """The claim of a genuine token that has not run out; None for anything else."""
-    if not isinstance(token, str) or len(token) > 200:
+    if not isinstance(token, str) or len(token) > 200 or not token.isascii():  # genuine ones are ASCII
         return None
     try:
         value = _serializer().loads(token)
@@ -56,7 +57,7 @@ def calendar_token(feed: CalendarFeed) -> str:
 
 def feed_id_of(token: str) -> int | None:
     head, sep, _mac = token.partition("-")
-    return int(head) if sep and head.isdigit() and len(head) < 12 else None
+    return database_id(head) if sep else None
 
 
 def token_matches(feed: CalendarFeed, token: str) -> bool:

@@ -1,19 +1,18 @@
 """Staff forms: a new client, suggestions, reactions and the circle."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from webapp.client.forms import TEMPLATES
 from webapp.domain.catalogue import APPOINTMENT_KINDS, STRENGTHS
 from webapp.domain.suggestions import REACTIONS
-from webapp.forms import WhenForm, one_of
+from webapp.forms import Form, WhenForm, one_of
 
 TOO_LONG = _l("Please use at most %(max)d letters.")
 
 
-class NewClientForm(FlaskForm):
+class NewClientForm(Form):
     display_name = StringField(_l("First name (or the name the client wants)"), validators=[
         DataRequired(_l("Please fill in a name.")), Length(max=80, message=TOO_LONG)])
     language = SelectField(_l("Language"))
@@ -24,13 +23,13 @@ class NewClientForm(FlaskForm):
                        validators=[Optional(), Email(_l("This is not an e-mail address.")), Length(max=254)])
 
 
-class SuggestGoalForm(FlaskForm):
+class SuggestGoalForm(Form):
     template = HiddenField(validators=[one_of(TEMPLATES, _l("Tap a picture to choose a goal."))])
     title = StringField(_l("In the client's words (you may skip this)"),
                         validators=[Optional(), Length(max=80, message=TOO_LONG)])
 
 
-class SuggestStrengthForm(FlaskForm):
+class SuggestStrengthForm(Form):
     key = HiddenField(validators=[one_of(STRENGTHS, _l("Tap a picture to choose a strength."))])
 
 
@@ -42,9 +41,9 @@ class SuggestAppointmentForm(WhenForm):
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
 
 
-class ReactionForm(FlaskForm):
+class ReactionForm(Form):
     kind = HiddenField(validators=[one_of(REACTIONS, _l("Tap one of the buttons."))])
 
 
-class CircleForm(FlaskForm):
+class CircleForm(Form):
     staff_id = SelectField(_l("Colleague"), coerce=int, validate_choice=True)

@@ -15,6 +15,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from webapp import speech
+from webapp.database import storable
 from webapp.extensions import limiter
 from webapp.i18n import LANGUAGES
 from webapp.views import found_or_404
@@ -85,7 +86,8 @@ def say():
     if not current_user.is_authenticated:
         abort(401)
     data = request.get_json(silent=True)
-    if not isinstance(data, dict) or data.get("lang") not in LANGUAGES or not isinstance(data.get("text"), str):
+    if not isinstance(data, dict) or not isinstance(data.get("lang"), str) or data["lang"] not in LANGUAGES \
+            or not isinstance(data.get("text"), str) or not storable(data["text"]):
         abort(400)
     lang, text = data["lang"], speech.normalise(data["text"])
     if not text:
