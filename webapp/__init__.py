@@ -1,15 +1,6 @@
 """Stapstenen: the app factory. Wiring only; behaviour lives in the blueprints and webapp.domain."""
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
-
-
-class DatabaseId(IntegerConverter):
-    """An id larger than the databases' integer columns becomes 0, which no row has: a 404, never a 500."""
-
-    def to_python(self, value: str) -> int:
-        number = super().to_python(value)
-        return number if number <= 2**31 - 1 else 0
 
 
 def create_app(config=None) -> Flask:
@@ -18,12 +9,13 @@ def create_app(config=None) -> Flask:
     from webapp.config import Config
 
     app.config.from_object(config or Config)
-    app.url_map.converters["int"] = DatabaseId
 
     from webapp import assets, database, errors, security, templating
     from webapp.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
     from webapp.i18n import get_locale, get_timezone
     from webapp.models.base import render_item
+
+    app.url_map.converters["int"] = database.DatabaseId
 
     db.init_app(app)
     database.init_app(app)

@@ -2,6 +2,7 @@
 and what fits in an id column."""
 
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from webapp.extensions import db
 
@@ -23,6 +24,14 @@ def database_id(text) -> int | None:
         return None
     number = int(text)
     return number if number <= MAX_ID else None
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in a route: an id larger than the integer columns becomes 0, which no row has: a 404, not a 500."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
 
 
 def init_app(app):
