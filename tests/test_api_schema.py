@@ -53,7 +53,8 @@ def test_the_served_document_is_the_tested_one(app):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize and no example database: every run sends the same cases, so a failure is seen again by rerunning.
+@settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 def test_api_follows_its_own_description(case, app, api_rows):
     limiter.reset()  # many calls in a row: the rate limit is tested elsewhere
     # Half the cases reach real rows too. Which half follows from the case itself, not from luck, so
