@@ -131,14 +131,92 @@ def test_the_client_sees_their_people_with_spoken_eye_toggles(pair):
     assert '<span class="label">Goals</span>' in section
 
 
-def test_who_looked_shows_one_line_per_person_category_and_day(pair):
+def test_who_looked_shows_one_line_per_person_and_day(pair):
     phone, laptop, client_user, trust_person = pair
     tap(phone, f"/people/{trust_person.id}/share", {"toggle": "goals:1"})
     for _ in range(3):
         laptop.get(f"/staff/clients/{client_user.id}/goals")
-    assert db.session.scalar(select(func.count()).select_from(AccessLog)) == 3
+    assert db.session.scalar(select(func.count()).select_from(AccessLog)) == 3  # the audit keeps every read
     body = phone.get("/looked").get_data(as_text=True)
     assert body.count('class="card look"') == 1
+
+
+def look_lines(phone) -> list[str]:
+    body = phone.get("/looked").get_data(as_text=True)
+    return body.split('class="card look"')[1:]
+
+
+def test_opening_the_caseload_twice_adds_no_look_and_one_summary_row_a_day(pair, clock):
+    phone, laptop, client_user, trust_person = pair
+    for category in ("goals", "wins", "strengths", "week", "mood"):
+        tap(phone, f"/people/{trust_person.id}/share", {"toggle": f"{category}:1"})
+    other = factories.client(trust_person=trust_person, display_name="Saled")
+    sharing.grant(other, trust_person, "wins")
+    quiet = factories.client(trust_person=trust_person, display_name="Nothing shared")
+    db.session.commit()
+    assert look_lines(phone) == []
+    for _ in range(2):
+        assert laptop.get("/staff/").status_code == 200
+    assert look_lines(phone) == []
+    assert sharing.looks_at(client_user) == [] and sharing.looks_at(other) == []
+    rows = db.session.execute(select(AccessLog.client_id, AccessLog.category, AccessLog.context)).all()
+    # One summary row per client who shares something, however often the list was opened that day.
+    assert sorted(rows) == sorted([(client_user.id, "summary", "caseload"), (other.id, "summary", "caseload")])
+    assert quiet.id not in {r.client_id for r in rows}
+    body = phone.get("/looked").get_data(as_text=True)
+    assert body.count('class="card summary"') == 1 and "Lotte Peeters saw your summary in their list." in body
+
+    clock.shift(timedelta(days=1))  # a new day in Brussels: one more row each, still no look
+    sign_in(phone, client_user)
+    sign_in(laptop, trust_person)  # both were idle all night
+    laptop.get("/staff/")
+    laptop.get("/staff/")
+    assert db.session.scalar(select(func.count()).select_from(AccessLog)) == 4
+    assert look_lines(phone) == []
+    assert phone.get("/looked").get_data(as_text=True).count('class="card summary"') == 1
+
+
+def test_opening_one_clients_goals_adds_exactly_one_look(pair):
+    phone, laptop, client_user, trust_person = pair
+    tap(phone, f"/people/{trust_person.id}/share", {"toggle": "goals:1"})
+    tap(phone, f"/people/{trust_person.id}/share", {"toggle": "wins:1"})
+    laptop.get("/staff/")
+    assert look_lines(phone) == []
+    laptop.get(f"/staff/clients/{client_user.id}/goals")
+    lines = look_lines(phone)
+    assert len(lines) == 1 and "Lotte Peeters" in lines[0] and "1F3AF.svg" in lines[0] and "1F31F.svg" not in lines[0]
+
+
+def test_a_file_and_its_screens_opened_on_one_day_are_one_line_with_all_they_opened(pair, clock):
+    phone, laptop, client_user, trust_person = pair
+    for category in ("goals", "wins", "mood"):
+        tap(phone, f"/people/{trust_person.id}/share", {"toggle": f"{category}:1"})
+    laptop.get(f"/staff/clients/{client_user.id}")
+    laptop.get(f"/staff/clients/{client_user.id}/goals")
+    laptop.get(f"/staff/clients/{client_user.id}/wins")  # the wins screen shows the mood too
+    lines = look_lines(phone)
+    assert len(lines) == 1
+    line = lines[0].split("</li>")[0]
+    # the page, goals, wins and mood, in that order, each a pictogram with its name
+    assert [code for code in ("1F4C2", "1F3AF", "1F31F", "1F642") if f"{code}.svg" in line] == [
+        "1F4C2", "1F3AF", "1F31F", "1F642"]
+    assert line.index("1F4C2.svg") < line.index("1F3AF.svg") < line.index("1F31F.svg") < line.index("1F642.svg")
+    assert 'alt="Your page"' in line
+
+    clock.shift(timedelta(days=1))
+    sign_in(phone, client_user)
+    sign_in(laptop, trust_person)
+    laptop.get(f"/staff/clients/{client_user.id}")
+    lines = look_lines(phone)
+    assert len(lines) == 2 and "1F3AF.svg" not in lines[0].split("</li>")[0]  # today: only the page
+
+
+def test_opening_a_clients_page_is_a_look_even_when_nothing_is_shared(pair):
+    phone, laptop, client_user, _trust_person = pair
+    assert laptop.get(f"/staff/clients/{client_user.id}").status_code == 200
+    logged = db.session.scalars(select(AccessLog)).all()
+    assert [(r.category, r.context) for r in logged] == [("file", "client")]
+    assert len(look_lines(phone)) == 1
 
 
 def test_the_access_log_is_append_only_in_the_code():

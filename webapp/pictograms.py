@@ -177,6 +177,9 @@ PICTOGRAMS: dict[str, Pictogram] = dict([
     _p("category.strengths", "1F4AA", _l("Strengths")),
     _p("category.week", "1F4C5", _l("Appointments")),
     _p("category.mood", "1F642", _l("Mood")),
+    # what "who looked" shows besides the categories: the client's page, and a summary in a list
+    _p("looked.file", "1F4C2", _l("Your page")),
+    _p("looked.summary", "1F5C2", _l("Summary in a list")),
     # how long a share lasts
     _p("until.week", "1F4C5", _l("For 1 week")),
     _p("until.month", "1F4C5", _l("For 1 month")),

@@ -61,7 +61,8 @@ def share_until(staff_id):
 @bp.get("/looked")
 @client_required
 def looked():
-    return render("client/looked.html", looks=sharing.looks_at(current_user))
+    return render("client/looked.html", looks=sharing.looks_at(current_user),
+                  summaries=sharing.summaries_of(current_user))
 
 
 @bp.post("/suggestions/<int:suggestion_id>")

@@ -1,7 +1,8 @@
 """The trust person's caseload: who needs attention, told only through what each client shares.
 
 A fixed number of queries whatever the caseload size: clients with their counts (correlated
-subqueries), the active shares, the appointment signals, and one insert for the access log.
+subqueries), the active shares, the appointment signals, and one insert for the access log
+(a summary row per client and day, only for clients who share something).
 """
 
 from dataclasses import dataclass, field
@@ -82,7 +83,7 @@ def caseload(staff: User) -> list[Row]:
                Appointment.starts_at >= now - timedelta(hours=1), Appointment.starts_at <= now + timedelta(days=14))
         .group_by(Appointment.client_id))}
 
-    result, reads = [], []
+    result, summaries = [], []
     for client, goals, strengths, new_wins, last_win, mood, last_goal in rows:
         row = Row(client, shared.get(client.id, set()))
         activity = []
@@ -114,7 +115,8 @@ def caseload(staff: User) -> list[Row]:
             row.quiet = True
             row.signals.append("quiet")
         row.signals.sort(key=SIGNAL_ORDER.index)
-        reads += [(client.id, category) for category in sorted(row.shared)]
+        if row.shared:
+            summaries.append(client.id)
         result.append(row)
-    sharing.log(staff, reads, "caseload")
+    sharing.log_summaries(staff, summaries)
     return sorted(result, key=lambda r: (r.priority, r.client.display_name))

@@ -1,20 +1,25 @@
 """Who may see what of a client, and the one guarded door staff go through to see it.
 
 Staff reach client data only through `look` (one category) or the caseload's batched reads;
-both check active shares and write the access log in the same unit of work.
+both check active shares and write the access log in the same unit of work (the caseload at most one
+summary row per client and day: `log_summaries`).
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import func, insert, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import CATEGORIES, AccessLog, CircleMember, Share, User, utcnow
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+# What a staff member opened, besides the shared categories: the client's page in the staff area (which
+# shows the client's name and what they share), and the caseload's one-line summary.
+FILE = "file"
+SUMMARY = "summary"
 
 
 def _active(now: datetime):
@@ -74,19 +79,52 @@ def revoke(client: User, grantee: User, category: str) -> None:
     db.session.flush()
 
 
-def looks_at(client: User, limit: int = 100) -> list[AccessLog]:
-    """Who looked at what, newest first: one line per person, category and day, however often they looked."""
+@dataclass
+class Look:
+    """One person's looks at one client on one Brussels day: what they opened, and when they last did."""
+
+    staff: User
+    at: datetime
+    categories: list[str] = field(default_factory=list)
+
+
+def looks_at(client: User, limit: int = 100) -> list[Look]:
+    """Who opened what, newest first: one line per person and day, with everything they opened that day.
+
+    Only real looks count: the client's page or one of its screens (context "client"). The caseload's
+    summary row is not a look at any category; `summaries_of` tells about it apart.
+    """
     rows = db.session.scalars(
-        select(AccessLog).where(AccessLog.client_id == client.id).order_by(AccessLog.at.desc())
-        .limit(limit * 5).options(selectinload(AccessLog.staff))
+        select(AccessLog).where(AccessLog.client_id == client.id, AccessLog.context == "client")
+        .order_by(AccessLog.at.desc(), AccessLog.id.desc()).limit(limit * 10).options(selectinload(AccessLog.staff))
     ).all()
-    seen, looks = set(), []
+    looks: dict[tuple[int, object], Look] = {}
     for row in rows:
-        key = (row.staff_id, row.category, row.at.astimezone(BRUSSELS).date())
-        if key not in seen:
-            seen.add(key)
-            looks.append(row)
-    return looks[:limit]
+        key = (row.staff_id, row.at.astimezone(BRUSSELS).date())
+        look = looks.get(key)
+        if look is None:
+            if len(looks) == limit:
+                break
+            look = looks[key] = Look(row.staff, row.at)
+        if row.category not in look.categories:
+            look.categories.append(row.category)
+    order = (FILE, *CATEGORIES)
+    for look in looks.values():
+        look.categories.sort(key=lambda c: order.index(c) if c in order else len(order))
+    return list(looks.values())
+
+
+def summaries_of(client: User) -> list[Look]:
+    """Whose caseload list showed this client's summary, and on which day last: one line per person."""
+    rows = db.session.execute(
+        select(AccessLog.staff_id, func.max(AccessLog.at).label("at"))
+        .where(AccessLog.client_id == client.id, AccessLog.context == "caseload")
+        .group_by(AccessLog.staff_id).order_by(func.max(AccessLog.at).desc())
+    ).all()
+    if not rows:
+        return []
+    staff = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([r.staff_id for r in rows])))}
+    return [Look(staff[r.staff_id], r.at, [SUMMARY]) for r in rows]
 
 
 def add_to_circle(client: User, staff: User, added_by: User) -> None:
@@ -117,8 +155,33 @@ def look(staff: User, client_id: int, categories: tuple[str, ...] = CATEGORIES) 
     return allowed
 
 
+def open_file(staff: User, client: User) -> None:
+    """Opening a client's page in the staff area is a look, shown to the client like one at a screen."""
+    log(staff, [(client.id, FILE)], "client")
+
+
+def log_summaries(staff: User, client_ids: list[int]) -> None:
+    """The caseload's reads: one statement, and at most one row per client per Brussels day.
+
+    A caseload opened twenty times a day would otherwise write twenty rows per client: the audit keeps
+    that the summary was seen that day, which is what it can honestly tell.
+    """
+    if not client_ids:
+        return
+    now = utcnow()
+    day_start = datetime.combine(now.astimezone(BRUSSELS).date(), time(), BRUSSELS)
+    seen_today = select(AccessLog.id).where(
+        AccessLog.staff_id == staff.id, AccessLog.client_id == User.id, AccessLog.context == "caseload",
+        AccessLog.at >= day_start).exists()
+    db.session.execute(insert(AccessLog).from_select(
+        ["staff_id", "client_id", "category", "context", "at"],
+        select(literal(staff.id), User.id, literal(SUMMARY), literal("caseload"),
+               literal(now, AccessLog.at.type)).where(User.id.in_(client_ids), ~seen_today),
+    ))
+
+
 def log(staff: User, reads: list[tuple[int, str]], context: str) -> None:
-    """One insert for any number of reads (the caseload reads many clients at once)."""
+    """One insert for any number of reads."""
     if reads:
         now = utcnow()
         db.session.execute(insert(AccessLog), [

@@ -59,6 +59,8 @@ def home():
 @staff_required
 def client(client_id):
     found = found_or_404(sharing.visible_client(current_user, client_id))
+    sharing.open_file(current_user, found)
+    db.session.commit()
     return render("staff/client.html", client=found, shared=sharing.shared_categories(current_user, found.id),
                   screens=SCREENS, categories=CATEGORIES)
 
