@@ -36,6 +36,8 @@ class Json(dict):
 #       "token"    no session: a signed token in the path or body is the key; behaviour in test_reminders.py
 #       "speech"   anyone signed in (client, staff, partner): read-aloud of the screen; behaviour in test_speech.py
 #       "voice"    only staff with the voice permission (recording phrases); other staff get a 404
+#       "passkey"  JSON for passkey.js on a client's own enrolled phone; everyone else gets a 401 problem;
+#                  behaviour in test_passkeys.py
 SEVEN = speech.phrase_hash("nl", "7")  # a digit is a phrase in every language
 ROUTES = {
     "client.home": ("GET", "/", None, "client"),
@@ -110,7 +112,20 @@ ROUTES = {
     "voice.say": ("POST", "/speech", Json(lang="nl", text="7"), "speech"),
     "staff.voice.recordings": ("GET", "/staff/voice?lang=ar", None, "voice"),
     "staff.voice.record": ("POST", f"/staff/voice/nl/{SEVEN}", "recording", "voice"),
+    "auth.passkeys.offer": ("GET", "/passkey/offer", None, "client"),
+    "auth.passkeys.settings": ("GET", "/passkey", None, "client"),
+    "auth.passkeys.turn_off": ("POST", "/passkey/off", {}, "client"),
+    "auth.passkeys.register_options": ("POST", "/webauthn/register/options", Json(), "passkey"),
+    "auth.passkeys.register": ("POST", "/webauthn/register", Json(id="AAAA", rawId="AAAA", type="public-key",
+                                                                 response={}), "passkey"),
+    "auth.passkeys.unlock_options": ("POST", "/webauthn/unlock/options", Json(), "passkey"),
+    "auth.passkeys.unlock": ("POST", "/webauthn/unlock", Json(id="AAAA", rawId="AAAA", type="public-key",
+                                                             response={}), "passkey"),
 }
+# What a client's open phone gets from each passkey route, past its door: options to make a passkey; no
+# challenge to answer yet; nothing to unlock on a phone that is open.
+PASSKEY_PAST_THE_DOOR = {"auth.passkeys.register_options": 200, "auth.passkeys.register": 400,
+                         "auth.passkeys.unlock_options": 409, "auth.passkeys.unlock": 409}
 # Placeholders naming rows that belong to one client: another client gets a 404 for them.
 OWNED = ("{goal}", "{win}", "{strength}", "{appointment}", "{suggestion}", "{staff}")
 
@@ -141,6 +156,7 @@ def test_every_route_is_known(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints == set(ROUTES), "add new routes to ROUTES, with who may use them"
     assert {e for e, r in ROUTES.items() if r[3] == "staff_client"} == set(STAFF_CLIENT_ACCESS)
+    assert {e for e, r in ROUTES.items() if r[3] == "passkey"} == set(PASSKEY_PAST_THE_DOOR)
 
 
 @pytest.fixture
@@ -369,6 +385,20 @@ def test_device_steps_do_nothing_for_others(world, endpoint):
     for role in ("anonymous", "trust_person"):
         response = _request(clients[role], method, path, data)
         assert response.status_code == 302, role
+
+
+@pytest.mark.parametrize("endpoint", [e for e, r in ROUTES.items() if r[3] == "passkey"])
+def test_passkey_ceremonies_answer_only_a_clients_own_phone(world, endpoint):
+    clients, _rows = world
+    method, path, data, _kind = ROUTES[endpoint]
+    for role in [*STAFF_ROLES, *PARTNER_ROLES, "anonymous"]:
+        response = _request(clients[role], method, path, data)
+        assert response.status_code == 401 and response.mimetype == "application/problem+json", role
+    for role in CLIENT_ROLES:
+        response = _request(clients[role], method, path, data)
+        assert response.status_code == PASSKEY_PAST_THE_DOOR[endpoint], role
+        assert response.mimetype == ("application/json" if response.status_code == 200 else
+                                     "application/problem+json"), role
 
 
 @pytest.mark.parametrize("endpoint", [e for e, r in ROUTES.items() if r[3] == "token"])

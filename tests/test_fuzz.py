@@ -125,6 +125,10 @@ VALID = {
     "note": ("Neem je pas mee.",), "client_ref": (T("{client_ref}"),), "starts_at": (T("{starts_at}"),),
     "ends_at": (T("{ends_at}"),), "reminder_offsets": ((60, 1440),), "partner_ref": ("ref-1",),
     "lang": ("nl", "ar"), "audio": ("tone",),
+    # a passkey's answer (toJSON() of a PublicKeyCredential), in the shape the parser wants, signed by no one
+    "id": ("AAAA",), "rawId": ("AAAA",), "type": ("public-key",),
+    "response": ({"clientDataJSON": "e30", "attestationObject": "oA", "authenticatorData": "AAAA",
+                  "signature": "AAAA"},),
 }
 # Where a field of that name means something else: the first value is the one a cell keeps while it
 # changes another field, so it must be valid on that route.
@@ -204,8 +208,13 @@ FIELDS = {
     "/api/v1/appointments/<int:appointment_id>/cancel": (),
     "/speech": ("lang", "text"),
     "/staff/voice/<lang>/<string(length=64):sha>": ("audio",),
+    "/passkey/off": (),
+    "/webauthn/register/options": (),
+    "/webauthn/register": ("id", "rawId", "type", "response"),
+    "/webauthn/unlock/options": (),
+    "/webauthn/unlock": ("id", "rawId", "type", "response"),
 }
-JSON_RULES = ("/wins/sync", "/push/", "/speech", "/api/")  # prefixes of the rules that read JSON
+JSON_RULES = ("/wins/sync", "/push/", "/speech", "/api/", "/webauthn/")  # prefixes of the rules that read JSON
 UNKNOWN = ("id", "client_id", "user_id", "role", "is_admin", "__proto__", "csrf_token", "", " ", "key[]", "ü")
 BODY_KINDS = ("form", "json", "multipart", "raw", "none")
 CONTENT_TYPES = ("application/json", "text/plain", "multipart/form-data", "application/json; charset=utf-16",
@@ -673,7 +682,7 @@ def _quick_argon2(monkeypatch):
 DEEP = {"client": ("client", "other_client"), "public": ("anonymous", "client"), "staff": ("trust_person",),
         "staff_client": ("trust_person", "coordinator", "quiet_trust_person"), "device": ("client",),
         "queue": ("client",), "token": ("anonymous", "client"), "speech": ("client",), "voice": ("voice",),
-        "partner": ("partner",), "api": ("api",)}
+        "partner": ("partner",), "api": ("api",), "passkey": ("client",)}
 
 
 def _rules(app, endpoint):

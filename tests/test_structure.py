@@ -25,7 +25,8 @@ def test_every_view_lives_beside_its_blueprint(app):
 def test_routes_live_in_the_blueprint_of_their_prefix(app):
     owners = {"/staff": "staff", "/partner": "partner", "/api/v1": "partner_api", "/week": "client",
               "/wins": "client", "/goals": "client", "/strengths": "client", "/people": "client.people",
-              "/speech": "voice", "/push": "pwa", "/calendar": "pwa"}
+              "/speech": "voice", "/push": "pwa", "/calendar": "pwa", "/passkey": "auth.passkeys",
+              "/webauthn": "auth.passkeys"}
     for rule in app.url_map.iter_rules():
         first = "/" + rule.rule.split("/")[1]
         prefix = "/api/v1" if rule.rule.startswith("/api/v1") else first

@@ -41,6 +41,10 @@ class Config:
     STAFF_LIFETIME = timedelta(hours=12)
     INVITATION_LIFETIME = timedelta(hours=72)
     PIN_FAILURES_BEFORE_LOCK = 5
+    # Passkeys (finger or face): by default the RP ID and origin are the request's host (behind ProxyFix the
+    # public one). Set them in production, so a passkey never depends on which name the phone used.
+    WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or None  # e.g. stapstenen.be
+    WEBAUTHN_ORIGIN = os.environ.get("WEBAUTHN_ORIGIN") or None  # e.g. https://app.stapstenen.be
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     SPEECH_DIR = os.environ.get("SPEECH_DIR") or None  # generated clips; default instance/speech

@@ -20,6 +20,10 @@ MESSAGES = {
 }
 
 
+# JSON for scripts and partners: errors there are problem documents (RFC 9457), not pages.
+PROBLEM_PATHS = ("/api/", "/webauthn/")
+
+
 class JSONProvider(DefaultJSONProvider):
     """JSON nested too deep for the parser is malformed JSON like any other: a 400, not a RecursionError."""
 
@@ -35,12 +39,14 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if request.path.startswith(PROBLEM_PATHS):
+            return problems.for_http_error(error)
         return render("errors/error.html", status=400, code=400,
                       message=_l("This page was open too long. Please go back, reload and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        if request.path.startswith("/api/"):
+        if request.path.startswith(PROBLEM_PATHS):
             return problems.for_http_error(error)
         code = error.code or 500
         return render("errors/error.html", status=code, code=code,
@@ -55,6 +61,6 @@ def init_app(app):
         from webapp.extensions import db
 
         db.session.rollback()
-        if request.path.startswith("/api/"):
+        if request.path.startswith(PROBLEM_PATHS):
             return problems.problem_response(500, "Something went wrong on our side. Please try again later.")
         return render("errors/error.html", status=500, code=500, message=MESSAGES[500])

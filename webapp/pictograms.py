@@ -148,6 +148,7 @@ PICTOGRAMS: dict[str, Pictogram] = dict([
     _p("action.sign_out", "1F6AA", _l("Sign out")),
     _p("action.map", "1F4CD", _l("Show on the map")),
     _p("action.locked", "1F512", _l("Locked")),
+    _p("action.passkey", "1FAC6", _l("Open with finger or face")),  # the phone's passkey (webapp.auth.passkeys)
     _p("action.trust_person", "1F9D1-200D-1F91D-200D-1F9D1", _l("Your trust person")),
     _p("action.celebrate", "1F389", _l("Well done!")),
     _p("action.write", "270F", _l("In my own words")),

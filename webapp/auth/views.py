@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.auth import passkeys
 from webapp.auth.forms import LanguageForm, PinForm
 from webapp.client.forms import ConfirmForm
 from webapp.domain import auth
@@ -20,6 +21,7 @@ from webapp.security import clear_device_cookie, set_device_cookie
 from webapp.views import form_status, valid_or_400
 
 bp = Blueprint("auth", __name__)
+bp.register_blueprint(passkeys.bp)  # auth.passkeys.*: finger or face instead of the PIN
 
 
 def spoken_language_names() -> set[str]:
@@ -85,8 +87,8 @@ def choose_pin():
     if form.validate_on_submit():
         outcome = auth.choose_pin(device, form.pin.data)
         db.session.commit()
-        if outcome == "chosen":
-            return redirect(url_for("client.home"))
+        if outcome == "chosen":  # passkey.js says whether this phone can unlock with a finger or face
+            return redirect(url_for("auth.passkeys.offer" if request.form.get("passkey") == "1" else "client.home"))
         return render("auth/choose_pin.html", status=200 if outcome == "again" else 422,
                       form=PinForm(formdata=None), again=outcome == "again", mismatch=outcome == "mismatch")
     return render("auth/choose_pin.html", status=form_status(form), form=form,

@@ -9,6 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
+from webapp.domain import passkeys
 from webapp.extensions import db
 from webapp.models import DeviceSession, Invitation, User, utcnow
 
@@ -111,6 +112,7 @@ def find_session(token: str) -> DeviceSession | None:
 
 def end_session(device: DeviceSession) -> None:
     device.revoked_at = utcnow()
+    passkeys.remove_for_devices([device.id])  # a passkey unlocks only its own live device
     db.session.flush()
 
 
@@ -120,6 +122,8 @@ def end_sessions(user: User) -> None:
         .where(DeviceSession.user_id == user.id, DeviceSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    # The passkeys go with the devices (a re-invite is how a lost phone is shut out).
+    passkeys.remove_for_devices(select(DeviceSession.id).where(DeviceSession.user_id == user.id))
 
 
 def device_state(device: DeviceSession, idle: timedelta, now: datetime | None = None) -> str:

@@ -3,6 +3,7 @@
 from webapp.models.appointments import REPLIES, Appointment
 from webapp.models.base import Base, utcnow
 from webapp.models.partners import ApiToken, IdempotencyRecord, PartnerLink
+from webapp.models.passkeys import Passkey, PasskeyChallenge
 from webapp.models.people import ROLES, STAFF_ROLES, DeviceSession, Invitation, Organisation, User
 from webapp.models.reminders import CHANNELS, CalendarFeed, PushSubscription, Reminder
 from webapp.models.sharing import (
@@ -21,5 +22,6 @@ __all__ = [
     "CHANNELS", "ApiToken", "CalendarFeed", "IdempotencyRecord", "PartnerLink", "PushSubscription", "Reminder",
     "CATEGORIES", "CONSENT_TEXT_VERSION", "GOAL_STATUSES", "REPLIES", "ROLES", "STAFF_ROLES",
     "AccessLog", "Appointment", "Base", "CircleMember", "ClipRecording", "DeviceSession", "Goal", "Invitation",
-    "Organisation", "Reaction", "Share", "Strength", "Suggestion", "User", "Win", "utcnow",
+    "Organisation", "Passkey", "PasskeyChallenge", "Reaction", "Share", "Strength", "Suggestion", "User", "Win",
+    "utcnow",
 ]
