@@ -198,3 +198,18 @@ def count_queries():
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
 
+
+
+@pytest.fixture
+def contact_channels(app, monkeypatch):
+    """This server set up for SMS and e-mail, to a loopback gateway and SMTP server: (gateway, smtp)."""
+    from tests.loopback import SmsGateway, SmtpServer
+
+    gateway, smtp = SmsGateway(), SmtpServer()
+    for key, value in {"SMS_GATEWAY_URL": gateway.url + "/messages", "SMS_GATEWAY_TOKEN": "gateway-secret",
+                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "SMTP_STARTTLS": False, "SMTP_USER": None,
+                       "SMTP_FROM": "Stapstenen <code@stapstenen.example>"}.items():
+        monkeypatch.setitem(app.config, key, value)
+    yield gateway, smtp
+    gateway.close()
+    smtp.close()

@@ -16,7 +16,7 @@ from tests import factories
 from tests.conftest import csrf_token, sign_in
 from tests.loopback import phone_keys
 from webapp import speech
-from webapp.domain import partners, sharing
+from webapp.domain import auth, partners, settings, sharing
 from webapp.extensions import db
 from webapp.models import CATEGORIES, Suggestion, utcnow
 
@@ -26,7 +26,8 @@ class Json(dict):
 
 
 # endpoint -> (method, path, form data, kind). Paths use {goal} {appointment} {strength} {win}
-# {suggestion} {client} {staff} placeholders, filled with the rows of the client under test.
+# {suggestion} {client} {staff} {device} (another phone of the client) placeholders, filled with the rows of
+# the client under test.
 # kind: "client"   a client's own screen: objects in the path belong to the signed-in client
 #       "public"   anyone, signed in or not
 #       "staff"    any signed-in staff member, no client data
@@ -58,6 +59,17 @@ ROUTES = {
     "client.people.share_until": ("POST", "/people/{staff}/until", {"period": "week"}, "client"),
     "client.people.looked": ("GET", "/looked", None, "client"),
     "client.people.answer_suggestion": ("POST", "/suggestions/{suggestion}", {"answer": "no"}, "client"),
+    "client.settings.index": ("GET", "/settings", None, "client"),
+    "client.settings.read_aloud": ("POST", "/settings/read-aloud", {"auto": "1"}, "client"),
+    "client.settings.reminders": ("GET", "/settings/reminders", None, "client"),
+    "client.settings.contact": ("POST", "/settings/reminders/sms", {"phone": "+32 470 12 34 56"}, "client"),
+    "client.settings.confirm": ("GET", "/settings/reminders/email/confirm", None, "client"),
+    "client.settings.resend": ("POST", "/settings/reminders/sms/resend", {}, "client"),
+    "client.settings.cancel": ("POST", "/settings/reminders/sms/cancel", {}, "client"),
+    "client.settings.remove": ("POST", "/settings/reminders/email/remove", {}, "client"),
+    "client.settings.pin": ("POST", "/settings/pin", {"pin": "1357"}, "client"),
+    "client.settings.devices": ("GET", "/settings/devices", None, "client"),
+    "client.settings.end_device": ("POST", "/settings/devices/{device}/end", {}, "client"),
     "pwa.push_subscribe": ("POST", "/push/subscribe", Json(endpoint="https://fcm.googleapis.com/fcm/send/authz",
                                                            expirationTime=None, keys=phone_keys()[2]), "client"),
     "pwa.push_unsubscribe": ("POST", "/push/unsubscribe", Json(endpoint="https://fcm.googleapis.com/x"), "client"),
@@ -127,7 +139,7 @@ ROUTES = {
 PASSKEY_PAST_THE_DOOR = {"auth.passkeys.register_options": 200, "auth.passkeys.register": 400,
                          "auth.passkeys.unlock_options": 409, "auth.passkeys.unlock": 409}
 # Placeholders naming rows that belong to one client: another client gets a 404 for them.
-OWNED = ("{goal}", "{win}", "{strength}", "{appointment}", "{suggestion}", "{staff}")
+OWNED = ("{goal}", "{win}", "{strength}", "{appointment}", "{suggestion}", "{staff}", "{device}")
 
 # Who may use each staff route on the client "sharer" (shares everything with their trust person and
 # goals with a coordinator in their circle) and on "quiet" (shares nothing with their trust person).
@@ -160,8 +172,11 @@ def test_every_route_is_known(app):
 
 
 @pytest.fixture
-def world(app):
-    """Two clients with a row of everything, their trust people, a circle coordinator and outsiders."""
+def world(app, contact_channels):
+    """Two clients with a row of everything, their trust people, a circle coordinator and outsiders.
+
+    Each client also has a second phone and a new number and address waiting for their codes; the server
+    sends SMS and e-mail (to loopback receivers)."""
     org = factories.organisation(kind="care_team")
     users = {role: factories.staff(role="coordinator" if "coordinator" in role else
                                    "admin" if role == "admin" else "trust_person") for role in STAFF_ROLES}
@@ -180,6 +195,10 @@ def world(app):
         db.session.add(suggestion)
         db.session.flush()
         rows[name]["suggestion"] = suggestion.id
+        auth.start_session(who, "device", timedelta(days=1), "Mozilla/5.0 (Linux; Android 14) Chrome/120.0")
+        rows[name]["device"] = max(d.id for d in settings.live_devices(who))
+        for channel, address in (("sms", "+32470000001"), ("email", f"client{who.id}@example.org")):
+            settings.start_change(who, channel, address)
     partner_org, other_partner_org = factories.organisation(), factories.organisation()
     for role, org_ in (("partner_user", partner_org), ("other_partner_user", other_partner_org)):
         users[role] = factories.staff(role="partner_user")

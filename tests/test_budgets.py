@@ -13,7 +13,8 @@ from tests.conftest import count_queries, csrf_token
 from webapp.extensions import db
 from webapp.models import Win, utcnow
 
-PAGES = {"/": 6, "/goals": 6, "/week": 6, "/strengths": 6, "/did-it": 6}
+PAGES = {"/": 6, "/goals": 6, "/week": 6, "/strengths": 6, "/did-it": 6, "/settings": 6, "/settings/reminders": 6,
+         "/settings/devices": 6, "/settings/pin": 6, "/settings/read-aloud": 6}
 
 
 def _fill(user, wins):

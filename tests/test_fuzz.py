@@ -48,6 +48,7 @@ from tests.conftest import csrf_token
 from tests.loopback import phone_keys
 from tests.test_authorisation import ROUTES, SEVEN, _tone
 from webapp.domain import auth, partners, sharing
+from webapp.domain import settings as my_settings
 from webapp.domain.catalogue import APPOINTMENT_KINDS, BRING_ITEMS, MOODS, SHARE_PERIODS, STRENGTHS, WIN_PICKS
 from webapp.domain.suggestions import REACTIONS
 from webapp.extensions import db, limiter
@@ -129,6 +130,8 @@ VALID = {
     "id": ("AAAA",), "rawId": ("AAAA",), "type": ("public-key",),
     "response": ({"clientDataJSON": "e30", "attestationObject": "oA", "authenticatorData": "AAAA",
                   "signature": "AAAA"},),
+    "auto": ("1", "0"), "rate": ("slow", "normal"), "code": ("123456",),
+    "proof": ("not-a-proof",),
 }
 # Where a field of that name means something else: the first value is the one a cell keeps while it
 # changes another field, so it must be valid on that route.
@@ -207,6 +210,14 @@ FIELDS = {
                                                   "reminder_offsets"),
     "/api/v1/appointments/<int:appointment_id>/cancel": (),
     "/speech": ("lang", "text"),
+    "/settings/read-aloud": ("auto", "rate"),
+    "/settings/reminders/<any(sms, email):channel>": ("phone", "email"),
+    "/settings/reminders/<any(sms, email):channel>/confirm": ("code",),
+    "/settings/reminders/<any(sms, email):channel>/resend": (),
+    "/settings/reminders/<any(sms, email):channel>/cancel": (),
+    "/settings/reminders/<any(sms, email):channel>/remove": (),
+    "/settings/pin": ("pin", "proof"),
+    "/settings/devices/<int:device_id>/end": (),
     "/staff/voice/<lang>/<string(length=64):sha>": ("audio",),
     "/passkey/off": (),
     "/webauthn/register/options": (),
@@ -474,7 +485,7 @@ AUDIO_BYTES = {"tone": TONE, "empty": b"", "junk": b"\x00\xff" * 100, "riff": b"
                "ogg": b"OggS" + b"\x00" * 60, "huge": b"RIFF" + b"\x00" * (1024 * 1024 + 10)}
 ARG_ROWS = {"goal_id": "goal", "win_id": "win", "strength_id": "strength", "suggestion_id": "suggestion",
             "staff_id": "staff", "client_id": "client", "organisation_id": "org", "lang": "lang", "sha": "sha",
-            "filename": "filename", "screen": "screen"}
+            "filename": "filename", "screen": "screen", "channel": "channel", "device_id": "device"}
 RULE_ARG = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>")
 
 
@@ -554,6 +565,12 @@ def send(role: Role, rule, endpoint, shape: Shape, foreign_csrf: str):
 
 # --- the people and rows every request names ----------------------------------------------------------
 
+def _second_phone(client) -> int:
+    """Another enrolled phone of the client, for "my phones" (settings) to end."""
+    auth.start_session(client, "device", timedelta(days=1), "Mozilla/5.0 (Linux; Android 14) Chrome/120.0")
+    return max(d.id for d in my_settings.live_devices(client))
+
+
 def _world(app):
     org = factories.organisation(kind="care_team")
     trust, quiet_trust, coordinator = factories.staff(), factories.staff(), factories.staff(role="coordinator")
@@ -590,7 +607,10 @@ def _world(app):
             "client_ref": link.client_ref, "reply_token": tokens.reply_token(appointment),
             "calendar_token": tokens.calendar_token(calendar.open_feed(client)),
             "invitation_token": auth.create_invitation(client, timedelta(hours=72), created_by=client.trust_person),
+            "channel": "sms", "device": _second_phone(client),
         }
+        for channel, address in (("sms", "+32470000001"), ("email", f"client{client.id}@example.org")):
+            my_settings.start_change(client, channel, address)
     for category in CATEGORIES:
         sharing.grant(sharer, trust, category)
     sharing.add_to_circle(sharer, coordinator, trust)
@@ -713,7 +733,9 @@ def _run(cell, rule, roles, run, examples):
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_no_input_gives_a_server_error(app, endpoint):
+def test_no_input_gives_a_server_error(app, endpoint, request):
+    if endpoint.startswith("client.settings."):
+        request.getfixturevalue("contact_channels")  # SMS and e-mail set up, so the code paths are reached
     rules = _rules(app, endpoint)
     assert rules, f"{endpoint} is in ROUTES but not in the app"
     everyone = _world(app)

@@ -26,7 +26,7 @@ def test_routes_live_in_the_blueprint_of_their_prefix(app):
     owners = {"/staff": "staff", "/partner": "partner", "/api/v1": "partner_api", "/week": "client",
               "/wins": "client", "/goals": "client", "/strengths": "client", "/people": "client.people",
               "/speech": "voice", "/push": "pwa", "/calendar": "pwa", "/passkey": "auth.passkeys",
-              "/webauthn": "auth.passkeys"}
+              "/webauthn": "auth.passkeys", "/settings": "client.settings"}
     for rule in app.url_map.iter_rules():
         first = "/" + rule.rule.split("/")[1]
         prefix = "/api/v1" if rule.rule.startswith("/api/v1") else first

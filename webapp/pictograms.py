@@ -170,6 +170,21 @@ PICTOGRAMS: dict[str, Pictogram] = dict([
     _p("action.keep_week", "1F4CC", _l("Keep my week on this phone")),
     _p("action.remind", "1F514", _l("Remind me")),
     _p("action.calendar", "1F4C6", _l("Add to my calendar")),
+    # my settings (webapp/client/settings.py)
+    _p("action.settings", "2699", _l("Settings")),
+    _p("settings.read_aloud", "1F4E2", _l("How the app reads aloud")),
+    _p("settings.reminders", "1F514", _l("Reminders")),
+    _p("settings.pin", "1F522", _l("My PIN")),
+    _p("settings.devices", "1F4F1", _l("My phones")),
+    _p("speed.normal", "1F407", _l("Normal speed")),
+    _p("speed.slow", "1F422", _l("Slow")),
+    _p("contact.sms", "1F4F2", _l("By text message (SMS)")),
+    _p("contact.email", "1F4E7", _l("By e-mail")),
+    _p("device.phone", "1F4F1", _l("Phone")),
+    _p("device.computer", "1F4BB", _l("Computer or laptop")),
+    _p("device.this", "1F448", _l("This phone"), mirrors=True),
+    _p("action.resend", "1F501", _l("Send a new code")),
+    _p("action.remove", "1F5D1", _l("Remove")),
     # a reminder about a sensitive kind of appointment shows only this (webapp.reminders.messages)
     _p("reminder.appointment", "1F4C5", _l("Appointment")),
     # what a client can share, one category at a time

@@ -7,6 +7,9 @@
   var code = meta.getAttribute("data-lang"), server = meta.getAttribute("data-voice");
   var lang = document.documentElement.lang.split("-")[0], synth = window.speechSynthesis;
   var audio = new Audio(), run = 0, index = null, blobs = [], button = null, finish = null;
+  // The client's speed (settings): slow is three quarters of normal, for recorded, generated and phone voices.
+  var rate = meta.getAttribute("data-rate") === "slow" ? 0.75 : 1;
+  var blocked = false;  // the browser refused to play before the person's first tap (autoplay rules)
   var SKIP = {SCRIPT: 1, STYLE: 1, TEMPLATE: 1, NOSCRIPT: 1, SELECT: 1};
   var WORDS = /[\p{L}\p{N}]/u;
 
@@ -73,7 +76,11 @@
       finish = resolve;
       audio.onended = audio.onerror = function () { resolve(); };
       audio.src = url;
-      audio.play().catch(function () { resolve(); });
+      audio.playbackRate = rate;
+      audio.play().catch(function (e) {
+        if (e && e.name === "NotAllowedError") blocked = true;
+        resolve();
+      });
     });
   }
 
@@ -83,8 +90,12 @@
       if (!voice || mine !== run) return resolve();
       finish = resolve;
       var u = new SpeechSynthesisUtterance(text);
-      u.voice = voice; u.lang = voice.lang;
-      u.onend = u.onerror = function () { resolve(); };
+      u.voice = voice; u.lang = voice.lang; u.rate = rate;
+      u.onend = function () { resolve(); };
+      u.onerror = function (e) {
+        if (e && e.error === "not-allowed") blocked = true;
+        resolve();
+      };
       synth.speak(u);
     });
   }
@@ -113,7 +124,7 @@
       steps.forEach(function (s) { if (!s.url && online) s.audio = spoken(s.text); });
       return steps.reduce(function (chain, s) {
         return chain.then(function () {
-          if (mine !== run) return;
+          if (mine !== run || blocked) return;
           if (s.url) return play(s.url, mine);
           return (s.audio || Promise.resolve(null)).then(function (url) {
             return url ? play(url, mine) : utter(s.text, mine);
@@ -132,6 +143,23 @@
       return read(label ? [label] : pieces(el));
     },
     say: function (text) { return read([text]); },
+    // "Read each screen aloud when it opens" (settings): at once where the browser allows it, else on the
+    // first tap on the screen itself. A first tap on a button or link is for that button: no reading then.
+    auto: function (root, by) {
+      blocked = false;
+      return read(pieces(root), by).then(function () {
+        if (!blocked) return;
+        blocked = false;
+        var first = function (e) {
+          document.removeEventListener("click", first, true);
+          document.removeEventListener("keydown", first, true);
+          var control = e.target.closest && e.target.closest("a, button, input, select, textarea, label, summary");
+          if (!control && !button) read(pieces(root), by);
+        };
+        document.addEventListener("click", first, true);
+        document.addEventListener("keydown", first, true);
+      });
+    },
     stop: stop
   };
 })();

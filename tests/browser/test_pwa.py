@@ -170,7 +170,7 @@ def test_after_sign_out_the_phone_holds_nothing_private(context, page, app, live
     until(page, "async () => !!self.StapQueue && !!(await StapQueue.keptWeek())")
     page.evaluate("StapQueue.add({client_uuid: crypto.randomUUID(), pick: 'win:went_out'})"
                   ".then(() => localStorage.setItem('stap-waiting', '1'))")
-    page.goto("/people")
+    page.goto("/settings")  # sign-out lives in my settings
     page.locator("form[data-sign-out] button").tap()
     expect(page).to_have_url(f"{live_server}/welcome")
     assert wins_of(client_user) == 1  # the waiting win was sent before anything was cleared

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from webapp import pictograms
-from webapp.client import people
+from webapp.client import people, settings
 from webapp.client.forms import (
     AnswerForm,
     ConfirmForm,
@@ -37,6 +37,7 @@ from webapp.views import form_status, found_or_404, valid_or_400
 
 bp = Blueprint("client", __name__)
 bp.register_blueprint(people.bp)  # client.people.*; nested here, once, as staff.voice is
+bp.register_blueprint(settings.bp)  # client.settings.*, at /settings
 
 KEPT_DAYS = 7
 QUEUE_HEADER = "X-Stapstenen-Queue"

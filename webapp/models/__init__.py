@@ -6,6 +6,7 @@ from webapp.models.partners import ApiToken, IdempotencyRecord, PartnerLink
 from webapp.models.passkeys import Passkey, PasskeyChallenge
 from webapp.models.people import ROLES, STAFF_ROLES, DeviceSession, Invitation, Organisation, User
 from webapp.models.reminders import CHANNELS, CalendarFeed, PushSubscription, Reminder
+from webapp.models.settings import CONTACT_CHANNELS, ContactChange
 from webapp.models.sharing import (
     CATEGORIES,
     CONSENT_TEXT_VERSION,
@@ -19,7 +20,8 @@ from webapp.models.speech import ClipRecording
 from webapp.models.trajectory import GOAL_STATUSES, Goal, Strength, Win
 
 __all__ = [
-    "CHANNELS", "ApiToken", "CalendarFeed", "IdempotencyRecord", "PartnerLink", "PushSubscription", "Reminder",
+    "CHANNELS", "CONTACT_CHANNELS", "ApiToken", "ContactChange",
+    "CalendarFeed", "IdempotencyRecord", "PartnerLink", "PushSubscription", "Reminder",
     "CATEGORIES", "CONSENT_TEXT_VERSION", "GOAL_STATUSES", "REPLIES", "ROLES", "STAFF_ROLES",
     "AccessLog", "Appointment", "Base", "CircleMember", "ClipRecording", "DeviceSession", "Goal", "Invitation",
     "Organisation", "Passkey", "PasskeyChallenge", "Reaction", "Share", "Strength", "Suggestion", "User", "Win",

@@ -39,6 +39,9 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Staff who may record the app's phrases in their voice (webapp.speech; `flask users grant-voice`).
     can_record_voice: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Read-aloud (settings): read each screen aloud when it opens, and how fast (normal | slow).
+    read_aloud: Mapped[bool] = mapped_column(default=False, server_default=false())
+    speech_rate: Mapped[str] = mapped_column(String(8), default="normal", server_default="normal")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()

@@ -41,6 +41,12 @@ class PermanentError(SendError):
     """Will never go out this way (the receiver said so)."""
 
 
+def set_up(config, channel: str) -> bool:
+    """Whether this server can send e-mail or SMS at all (push: Outbox.has, which also checks the keys)."""
+    return {"email": bool(config.get("SMTP_HOST") and config.get("SMTP_FROM")),
+            "sms": bool(config.get("SMS_GATEWAY_URL"))}[channel]
+
+
 class Outbox:
     """One worker's connections and settings: a keep-alive HTTP session and signed VAPID headers."""
 
@@ -59,10 +65,9 @@ class Outbox:
         self.http.close()
 
     def has(self, channel: str) -> bool:
-        c = self.config
-        return {"push": bool(self._vapid and c.get("VAPID_PUBLIC_KEY")),
-                "email": bool(c.get("SMTP_HOST") and c.get("SMTP_FROM")),
-                "sms": bool(c.get("SMS_GATEWAY_URL"))}[channel]
+        if channel == "push":
+            return bool(self._vapid and self.config.get("VAPID_PUBLIC_KEY"))
+        return set_up(self.config, channel)
 
     def vapid_headers(self, endpoint: str) -> dict:
         """Authorization for one push service; a signature is reused until an hour before it runs out."""
@@ -173,8 +178,12 @@ def email_message(config, reminder: Reminder, to: str, message: Message) -> Emai
 def send_email(outbox, reminder, client, message) -> None:
     if not client.email:
         raise NoChannel("no e-mail address")
+    deliver_email(outbox, email_message(outbox.config, reminder, client.email, message))
+
+
+def deliver_email(outbox, mail: EmailMessage) -> None:
+    """Hand one message to the SMTP server: reminders, and the code that confirms a new address."""
     config = outbox.config
-    mail = email_message(config, reminder, client.email, message)
     try:
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=outbox.timeout) as smtp:
             if config.get("SMTP_STARTTLS"):
@@ -194,14 +203,18 @@ def send_email(outbox, reminder, client, message) -> None:
 # --- SMS -----------------------------------------------------------------------------------------
 
 def send_sms(outbox, reminder, client, message) -> None:
-    """A generic JSON POST {to, text, reference}; the Idempotency-Key lets a gateway drop a retried one."""
     if not client.phone:
         raise NoChannel("no phone number")
+    post_sms(outbox, client.phone, message.sms, f"reminder-{reminder.id}")
+
+
+def post_sms(outbox, to: str, text: str, reference: str) -> None:
+    """A generic JSON POST {to, text, reference}; the Idempotency-Key lets a gateway drop a retried one."""
     config = outbox.config
-    headers = {"Idempotency-Key": f"stapstenen-reminder-{reminder.id}"}
+    headers = {"Idempotency-Key": f"stapstenen-{reference}"}
     if config.get("SMS_GATEWAY_TOKEN"):
         headers["Authorization"] = f"Bearer {config['SMS_GATEWAY_TOKEN']}"
-    body = {"to": client.phone, "text": message.sms, "reference": f"reminder-{reminder.id}"}
+    body = {"to": to, "text": text, "reference": reference}
     try:
         response = outbox.http.post(config["SMS_GATEWAY_URL"], json=body, headers=headers, timeout=outbox.timeout)
     except requests.RequestException as error:
