@@ -9,7 +9,8 @@ var VERSION = "__VERSION__";
 var SHELL = __SHELL__;
 var QUEUE_SCRIPT = "__QUEUE__";
 // The app's URLs this worker needs (it cannot read a page's data- attributes): offline, manifest, did_it,
-// static (the prefix of the shell's files), week (where a notification opens) and sync (the queue's).
+// static (the prefix of the shell's files), week (where a notification opens) and sync (the queue's doors,
+// one per kind of item).
 var URLS = __URLS__;
 var PUBLIC_PAGES = [URLS.offline, URLS.manifest];
 var CACHE = "stapstenen-" + VERSION;
@@ -67,6 +68,12 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && request.mode === "navigate" && url.pathname === URLS.did_it) {
     event.respondWith(postWinOrQueue(request));
+    return;
+  }
+  if (request.method === "POST" && request.mode === "navigate") {
+    // The padlock (or the idle lock) without a connection, or any other form: the offline page, which
+    // holds no one's data, rather than the browser's error page over a private screen.
+    event.respondWith(fetch(request).catch(offlinePage));
     return;
   }
   if (request.method !== "GET") return;

@@ -33,7 +33,8 @@ class Json(dict):
 #       "staff"    any signed-in staff member, no client data
 #       "staff_client"  one client's data for staff: see STAFF_CLIENT_ACCESS
 #       "device"   a step of the device's own sign-in (PIN, lock); behaviour in test_auth.py
-#       "queue"    JSON from the phone's offline queue; every role is tested in test_offline.py
+#       "queue"    JSON from the phone's offline queue: every role below (test_queue_doors); behaviour in
+#                  test_offline.py (wins) and test_phone.py (replies, goals, strengths)
 #       "token"    no session: a signed token in the path or body is the key; behaviour in test_reminders.py
 #       "speech"   anyone signed in (client, staff, partner): read-aloud of the screen; behaviour in test_speech.py
 #       "voice"    only staff with the voice permission (recording phrases); other staff get a 404
@@ -101,10 +102,14 @@ ROUTES = {
     "staff.suggest_appointment": ("GET", "/staff/clients/{client}/suggest/appointment", None, "staff_client"),
     "static": ("GET", "/static/css/app.css", None, "public"),
     "client.people.partner_list": ("GET", "/partners", None, "client"),
-    "client.sync_win": ("POST", "/wins/sync", None, "queue"),
+    "client.phone.sync_win": ("POST", "/wins/sync", None, "queue"),
+    "client.phone.sync_reply": ("POST", "/week/sync", None, "queue"),
+    "client.phone.sync_goal": ("POST", "/goals/sync", None, "queue"),
+    "client.phone.sync_strength": ("POST", "/strengths/sync", None, "queue"),
     "pwa.manifest": ("GET", "/manifest.webmanifest", None, "public"),
     "pwa.offline": ("GET", "/offline", None, "public"),
     "client.kept_week": ("GET", "/week/kept.json", None, "client"),  # JSON from the offline queue: test_offline.py
+    "client.phone.still_here": ("POST", "/still-here", {}, "client"),  # lock.js, while the client is busy
     "client.people.partner_link": ("POST", "/partners/{org}", {}, "client"),
     "client.people.partner_unlink": ("POST", "/partners/{org}/unlink", {}, "client"),
     "partner.home": ("GET", "/partner/", None, "partner"),
@@ -254,6 +259,34 @@ def test_client_routes(world, endpoint):
         assert response.status_code == 302 and response.location == "/welcome", role
     anonymous = _request(clients["anonymous"], method, path, data)
     assert anonymous.status_code == 302 and anonymous.location == "/welcome"
+
+
+# What each queue door reads, with {appointment} {goal} of the client under test.
+QUEUE_BODIES = {
+    "client.phone.sync_win": {"pick": "goal:{goal}", "text": "Gelukt"},
+    "client.phone.sync_reply": {"appointment": "{appointment}", "answer": "need_help"},
+    "client.phone.sync_goal": {"template": "bike", "title": "Een fiets"},
+    "client.phone.sync_strength": {"own_words": "Ik kan goed luisteren"},
+}
+
+
+@pytest.mark.parametrize("endpoint", [e for e, r in ROUTES.items() if r[3] == "queue"])
+def test_queue_doors(world, endpoint):
+    """The owner's item lands (and once); another client's row looks missing; nobody else keeps anything."""
+    clients, rows = world
+    path = ROUTES[endpoint][1]
+    body = {key: value.format(**rows["sharer"]) if isinstance(value, str) else value
+            for key, value in QUEUE_BODIES[endpoint].items()}
+    body["client_uuid"] = str(uuid.uuid4())
+    queue = {"X-Stapstenen-Queue": "1"}
+    for role in [*STAFF_ROLES, *PARTNER_ROLES, "anonymous"]:
+        response = clients[role].post(path, json=body, headers=queue)
+        assert response.status_code == 401 and response.get_json()["reason"] == "sign-in", role
+    names_a_row = any("{" in str(value) for value in QUEUE_BODIES[endpoint].values())
+    # Another client: the sharer's row looks missing; an item of their own lands as theirs (uuids are per client).
+    assert clients["quiet"].post(path, json=body, headers=queue).status_code == (404 if names_a_row else 201)
+    assert clients["sharer"].post(path, json=body, headers=queue).status_code == 201
+    assert clients["sharer"].post(path, json=body, headers=queue).status_code == 200
 
 
 @pytest.mark.parametrize("path,data", [

@@ -114,6 +114,7 @@ json_value = st.recursive(json_scalar, lambda inner: st.one_of(
 VALID = {
     "template": ("find_job", "bike"), "title": ("Mijn eigen doel",), "status": GOAL_STATUSES,
     "private": ("1", "0"), "answer": REPLIES, "key": STRENGTHS[:3], "own_words": ("Koken",),
+    "appointment": (T("{appointment}"),),
     "pick": (T("goal:{goal}"), "win:bus", T("goal:{other_goal}"), *(f"win:{p}" for p in WIN_PICKS[:2])),
     "client_uuid": (T("{uuid}"), T("{uuid_upper}")),
     "text": ("Gelukt!",), "mood": MOODS, "toggle": tuple(f"{c}:{s}" for c in CATEGORIES[:2] for s in "01"),
@@ -167,16 +168,20 @@ QUERY_ON = {"/api/v1/appointments": {"updated_since": ISO_DATES}, "/staff/sign-i
 # The fields each rule that takes a body reads (by path, which outlives a blueprint's name). A rule that
 # takes a POST or PATCH and is missing here fails test_the_fuzz_knows_every_route.
 FIELDS = {
-    "/goals/new": ("template", "title"),
+    "/goals/new": ("template", "title", "client_uuid"),
     "/goals/<int:goal_id>/status": ("status",),
     "/goals/<int:goal_id>/private": ("private",),
     "/week/<int:appointment_id>/reply": ("answer",),
-    "/strengths": ("key", "own_words"),
+    "/strengths": ("key", "own_words", "client_uuid"),
     "/strengths/<int:strength_id>/remove": (),
     "/did-it": ("pick", "client_uuid", "text"),
     "/wins/<int:win_id>": ("mood",),
     "/wins/<int:win_id>/private": ("private",),
     "/wins/sync": ("client_uuid", "pick", "mood", "text"),
+    "/still-here": (),
+    "/goals/sync": ("client_uuid", "template", "title"),
+    "/strengths/sync": ("client_uuid", "key", "own_words"),
+    "/week/sync": ("client_uuid", "appointment", "answer"),
     "/people/<int:staff_id>/share": ("toggle",),
     "/people/<int:staff_id>/until": ("period",),
     "/suggestions/<int:suggestion_id>": ("answer",),
@@ -225,7 +230,8 @@ FIELDS = {
     "/webauthn/unlock/options": (),
     "/webauthn/unlock": ("id", "rawId", "type", "response"),
 }
-JSON_RULES = ("/wins/sync", "/push/", "/speech", "/api/", "/webauthn/")  # prefixes of the rules that read JSON
+# Prefixes of the rules that read JSON.
+JSON_RULES = ("/wins/sync", "/goals/sync", "/strengths/sync", "/week/sync", "/push/", "/speech", "/api/", "/webauthn/")
 UNKNOWN = ("id", "client_id", "user_id", "role", "is_admin", "__proto__", "csrf_token", "", " ", "key[]", "ü")
 BODY_KINDS = ("form", "json", "multipart", "raw", "none")
 CONTENT_TYPES = ("application/json", "text/plain", "multipart/form-data", "application/json; charset=utf-16",

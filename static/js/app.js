@@ -33,15 +33,19 @@
 
   // Read-aloud (static/js/speech.js, loaded on first use): only with a voice on the server or the phone.
   var canSpeak = function () { return !!(speechMeta && speechMeta.getAttribute("data-voice")) || !!voiceFor(lang); };
-  var speech;
-  function withSpeech(work) {
-    speech = speech || new Promise(function (resolve, reject) {
+  function load(src) {
+    return new Promise(function (resolve, reject) {
       var script = document.createElement("script");
-      script.src = speechMeta.content;
-      script.onload = function () { resolve(self.StapSpeech); };
+      script.src = src;
+      script.onload = resolve;
       script.onerror = reject;
       document.head.appendChild(script);
     });
+  }
+
+  var speech;
+  function withSpeech(work) {
+    speech = speech || load(speechMeta.content).then(function () { return self.StapSpeech; });
     return speech.then(work);
   }
   function say(text) {
@@ -129,134 +133,32 @@
   var queueMeta = document.querySelector("meta[name=stap-queue]");
   var withQueue = function (work) {
     if (self.StapQueue) return work(self.StapQueue);
-    return new Promise(function (resolve, reject) {
-      var script = document.createElement("script");
-      script.src = queueMeta.content;
-      script.onload = function () {
-        self.StapQueue.syncUrl = queueMeta.getAttribute("data-sync");
-        resolve(work(self.StapQueue));
-      };
-      script.onerror = reject;
-      document.head.appendChild(script);
-    });
+    return load(queueMeta.content).then(function () { return work(self.StapQueue); });
   };
   var waiting = function (count) {
     if (count === undefined) return +(localStorage.getItem("stap-waiting") || 0);
     if (count) localStorage.setItem("stap-waiting", count); else localStorage.removeItem("stap-waiting");
   };
+  // After each send, the scripts that show the queue (offline.js, keep.js) hear what is left and what arrived.
   var flush = function () {
     return withQueue(function (q) { return q.flush(); }).then(function (counts) {
       waiting(counts.waiting);
-      showWaiting(counts);
+      document.dispatchEvent(new CustomEvent("stap:flushed", {detail: counts}));
       return counts;
     });
   };
+  self.StapKept = {queue: withQueue, flush: flush, waiting: waiting};
 
-  function showWaiting(counts) {
-    var box = document.querySelector("[data-waiting]");
-    if (!box) return;
-    box.hidden = !(counts.waiting || counts.aside);
-    var stones = box.querySelector("[data-waiting-stones]"), stone = document.querySelector("template[data-stone]");
-    stones.textContent = "";
-    for (var i = 0; i < Math.min(counts.waiting, 30); i++) stones.appendChild(stone.content.cloneNode(true));
-    var say = function (el, n) { el.textContent = el.getAttribute("data-text").replace("{n}", n); };
-    say(box.querySelector("[data-waiting-count]"), counts.waiting);
-    box.querySelector("[data-set-aside]").hidden = !counts.aside;
-    say(box.querySelector("[data-set-aside-text]"), counts.aside);
-  }
-
-  function newUuid() {
-    if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
-      return (c ^ crypto.getRandomValues(new Uint8Array(1))[0] & 15 >> c / 4).toString(16);
+  // Signing out (static/js/signout.js, loaded at the tap): what waits is sent first, then nothing stays behind.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-sign-out") || form.dataset.cleared) return;
+    event.preventDefault();
+    load(queueMeta.getAttribute("data-sign-out")).then(function () { self.StapSignOut(form); }, function () {
+      form.dataset.cleared = "1";
+      form.submit();
     });
-  }
-
-  function setUpOfflinePage(page) {
-    withQueue(function (q) { return q.counts(); }).then(showWaiting);
-    document.querySelectorAll("[data-offline-win]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        withQueue(function (q) {
-          return q.add({client_uuid: newUuid(), pick: button.getAttribute("data-offline-win")});
-        }).then(function () {
-          document.querySelector("[data-offline-celebrate]").hidden = false;
-          waiting(waiting() + 1);
-          if (navigator.serviceWorker && navigator.serviceWorker.ready) {
-            navigator.serviceWorker.ready.then(function (reg) { if (reg.sync) reg.sync.register("wins"); });
-          }
-          return navigator.onLine ? flush() : withQueue(function (q) { return q.counts(); }).then(showWaiting);
-        });
-      });
-    });
-    withQueue(function (q) { return q.keptWeek(); }).then(function (week) {
-      var box = page.parentNode.querySelector("[data-kept-week]");
-      if (!week || !week.appointments || !week.appointments.length || !box) return;
-      var list = box.querySelector("[data-kept-list]");
-      week.appointments.forEach(function (a) {
-        var item = document.createElement("li"), img = document.createElement("img");
-        img.src = a.pictogram; img.alt = ""; img.className = "picto picto-m"; img.width = img.height = 72;
-        item.appendChild(img);
-        item.appendChild(document.createTextNode(" " + a.kind + " · " + a.day + " " + a.time +
-                                                 (a.place ? " · " + a.place : "")));
-        list.appendChild(item);
-      });
-      box.hidden = false;
-    });
-  }
-
-  // "Keep my week on this phone": only the next 7 days' time, kind and place, and only when asked.
-  function setUpKeepWeek(button) {
-    var on = localStorage.getItem("stap-keep-week") === "1";
-    var show = function () { button.setAttribute("aria-pressed", on ? "true" : "false"); };
-    var refresh = function () {
-      return fetch(button.getAttribute("data-url"), {credentials: "same-origin"}).then(function (r) {
-        return r.ok ? r.json().then(function (week) { return withQueue(function (q) { return q.keepWeek(week); }); })
-          : null;
-      });
-    };
-    button.hidden = false;
-    show();
-    if (on && navigator.onLine) refresh();
-    button.addEventListener("click", function () {
-      on = !on;
-      if (on) { localStorage.setItem("stap-keep-week", "1"); refresh(); } else {
-        localStorage.removeItem("stap-keep-week");
-        withQueue(function (q) { return q.forgetWeek(); });
-      }
-      show();
-    });
-  }
-
-  // Signing out sends what waits first, then leaves nothing behind (the server's Clear-Site-Data too).
-  function setUpSignOut(form) {
-    form.addEventListener("submit", function (event) {
-      if (form.dataset.cleared) return;
-      event.preventDefault();
-      var timeout = new Promise(function (resolve) { setTimeout(resolve, 4000); });
-      Promise.race([flush().catch(function () {}), timeout]).then(function () {
-        var jobs = [withQueue(function (q) { return q.wipe(); }).catch(function () {})];
-        if (self.caches) jobs.push(caches.keys().then(function (keys) {
-          return Promise.all(keys.map(function (key) { return caches.delete(key); }));
-        }));
-        if (navigator.serviceWorker) jobs.push(navigator.serviceWorker.getRegistrations().then(function (regs) {
-          return Promise.all(regs.map(function (reg) {
-            return reg.pushManager ? reg.pushManager.getSubscription().then(function (sub) {
-              if (!sub) return null;
-              // The server forgets this phone's reminders too; the next person on it gets none.
-              return fetch(form.getAttribute("data-push-unsubscribe"), {method: "POST", credentials: "same-origin",
-                headers: StapCsrf.headers({"Content-Type": "application/json"}),
-                body: JSON.stringify({endpoint: sub.endpoint})}).catch(function () {}).then(function () {
-                return sub.unsubscribe();
-              });
-            }).then(function () { return reg.unregister(); }, function () { return reg.unregister(); })
-              : reg.unregister();
-          }));
-        }));
-        try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* private mode */ }
-        return Promise.all(jobs.map(function (job) { return job.catch(function () {}); }));
-      }).then(function () { form.dataset.cleared = "1"; form.submit(); });
-    });
-  }
+  });
 
   function setUpServiceWorker() {
     if (!("serviceWorker" in navigator)) return;
@@ -312,16 +214,13 @@
     document.querySelectorAll("[data-pin-form]").forEach(setUpKeypad);
     setUpWinUuid();
     setUpServiceWorker();
-    var offline = document.querySelector("[data-offline-page]");
-    if (offline) setUpOfflinePage(offline);
-    document.querySelectorAll("[data-keep-week]").forEach(setUpKeepWeek);
-    document.querySelectorAll("[data-sign-out]").forEach(setUpSignOut);
     // A PIN lock also takes the kept week off the phone.
     document.querySelectorAll("[data-forget-week]").forEach(function (el) {
       var forget = function () { return withQueue(function (q) { return q.forgetWeek(); }).catch(function () {}); };
       if (el.tagName === "FORM") el.addEventListener("submit", forget); else forget();
     });
-    if (waiting() && navigator.onLine) flush();
+    // Something waits (kept over a lock, or offline): keep.js sends it and shows what arrived.
+    if (waiting() && !self.StapKeep) load(queueMeta.getAttribute("data-keep"));
   });
   window.addEventListener("online", function () { if (waiting()) flush(); });
   // Back to a page kept in memory: the old id already belongs to a logged win.

@@ -1,5 +1,6 @@
-// Stapstenen's offline queue of small wins, shared by the pages (app.js) and the service worker (sw.js).
-// Each win keeps the uuid made on the phone, so sending it twice never makes two wins.
+// Stapstenen's offline queue, shared by the pages (app.js, keep.js) and the service worker (sw.js): small wins
+// logged offline, and what the client did just as the app locked (a win, a reply, a goal, own words: keep.js).
+// Each item keeps the uuid made on the phone, so sending it twice never makes two.
 // An item is "waiting" until the server takes it, or "aside" when the server refuses it for good:
 // both stay visible, neither expires silently, and an item set aside never blocks the others.
 (function (scope) {
@@ -36,14 +37,20 @@
     });
   }
 
+  var OWN = ["kind", "state", "queued_at", "reason"];  // kept on the phone, not sent
+
   var Queue = {
-    // Where wins are sent: set by whoever loads this file (app.js from the page's data-sync, sw.js from
-    // the URLs the server writes into it), so no path is written here.
+    // Where each kind of item is sent ({win: url, reply: url, ...}): from the page's meta (below) or, in the
+    // service worker, from the URLs the server writes into sw.js, so no path is written here.
     syncUrl: null,
-    add: function (win) {
-      win.state = "waiting";
-      win.queued_at = new Date().toISOString();
-      return run(WINS, "readwrite", function (s) { return request(s.put(win)); });
+    // item: {kind: "win" (the default) | "reply" | "goal" | "strength", client_uuid, ...what its door reads}.
+    add: function (item) {
+      item.state = "waiting";
+      item.queued_at = new Date().toISOString();
+      return run(WINS, "readwrite", function (s) { return request(s.put(item)); });
+    },
+    remove: function (uuid) {
+      return run(WINS, "readwrite", function (s) { return request(s.delete(uuid)); });
     },
     all: function () {
       return run(WINS, "readonly", function (s) { return request(s.getAll()); });
@@ -55,30 +62,36 @@
         return {waiting: waiting, aside: aside};
       });
     },
-    // Send what waits, one by one. Resolves with the counts left; stops (keeping everything) when the
-    // phone is offline or nobody is signed in, and goes on past a win the server refuses for good.
+    // The kinds of the items the last flush sent that the server had not had yet (["win", "reply"]).
+    arrived: [],
+    // Send what waits, one by one, oldest first. Resolves with the counts left; stops (keeping everything)
+    // when the phone is offline or nobody is signed in, and goes on past an item the server refuses for good.
     flush: function () {
+      var arrived = Queue.arrived = [];
+      var done = function () { return Queue.counts(); };
       return Queue.all().then(function (items) {
-        var waiting = items.filter(function (i) { return i.state !== "aside"; });
+        var waiting = items.filter(function (i) { return i.state !== "aside"; }).sort(function (a, b) {
+          return a.queued_at < b.queued_at ? -1 : 1;
+        });
         var step = function (index) {
-          if (index >= waiting.length) return Queue.counts();
-          var win = waiting[index];
-          return fetch(Queue.syncUrl, {
+          if (index >= waiting.length) return done();
+          var item = waiting[index], kind = item.kind || "win", body = {};
+          Object.keys(item).forEach(function (k) { if (OWN.indexOf(k) < 0) body[k] = item[k]; });
+          return fetch(Queue.syncUrl[kind], {
             method: "POST", credentials: "same-origin",
             headers: {"Content-Type": "application/json", "X-Stapstenen-Queue": "1"},
-            body: JSON.stringify({client_uuid: win.client_uuid, pick: win.pick, text: win.text || null,
-                                  mood: win.mood || null})
+            body: JSON.stringify(body)
           }).then(function (response) {
             if (response.ok) {
-              return run(WINS, "readwrite", function (s) { return request(s.delete(win.client_uuid)); })
-                .then(function () { return step(index + 1); });
+              if (response.status === 201) arrived.push(kind);
+              return Queue.remove(item.client_uuid).then(function () { return step(index + 1); });
             }
-            if (response.status === 401 || response.status >= 500) return Queue.counts();
-            win.state = "aside";
-            win.reason = response.status;
-            return run(WINS, "readwrite", function (s) { return request(s.put(win)); })
+            if (response.status === 401 || response.status >= 500) return done();
+            item.state = "aside";
+            item.reason = response.status;
+            return run(WINS, "readwrite", function (s) { return request(s.put(item)); })
               .then(function () { return step(index + 1); });
-          }, function () { return Queue.counts(); });
+          }, done);
         };
         return step(0);
       });
@@ -100,5 +113,7 @@
       });
     }
   };
+  var meta = scope.document && document.querySelector("meta[name=stap-queue]");
+  if (meta) Queue.syncUrl = JSON.parse(meta.getAttribute("data-sync"));
   scope.StapQueue = Queue;
 })(self);

@@ -81,9 +81,12 @@ def base_url(live_server):
     return live_server
 
 
+# Playwright launches Chromium with --disable-back-forward-cache; every real phone has that cache on, and it
+# is what brings a private screen back after a lock (a page kept in memory, not fetched again). So it stays on.
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS,
+            "ignore_default_args": ["--disable-back-forward-cache"]}
 
 
 # Chromium runs on the real clock in Brussels time. Its pages need no frozen clock (Playwright's

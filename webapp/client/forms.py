@@ -13,7 +13,13 @@ from webapp.models import CATEGORIES, GOAL_STATUSES, REPLIES
 TEMPLATES = {t for templates in LIFE_DOMAINS.values() for t in templates}
 
 
+def _phone_uuid(value):
+    """The uuid the phone (static/js/keep.js) names a post with, so a copy it kept lands once; else None."""
+    return value if valid_uuid(value) else None
+
+
 class GoalForm(Form):
+    client_uuid = HiddenField(filters=[_phone_uuid])
     template = HiddenField(validators=[DataRequired(_l("Tap a picture to choose a goal.")),
                                        one_of(TEMPLATES, _l("Tap a picture to choose a goal."))])
     title = StringField(_l("In my own words (you may skip this)"),
@@ -65,6 +71,7 @@ def _stripped(value):
 
 
 class StrengthForm(Form):
+    client_uuid = HiddenField(filters=[_phone_uuid])
     # Stripped first: Optional() lets whitespace through as if it were empty, yet " " is not an empty key.
     key = HiddenField(filters=[_stripped],
                       validators=[Optional(), one_of(STRENGTHS, _l("Tap a picture to choose a strength."))])

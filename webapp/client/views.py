@@ -1,5 +1,4 @@
-"""The client's own screens: home, goals, week, strengths and "I did it!", and the JSON the phone keeps
-and sends for them offline (the kept week, the queued wins).
+"""The client's own screens: home, goals, week, strengths and "I did it!", and the week the phone keeps offline.
 
 The client's people (sharing, suggestions, partners) are a blueprint of their own, client.people
 (webapp/client/people.py), nested in this one: together they are more than one module should hold.
@@ -12,7 +11,7 @@ from flask import Blueprint, abort, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from webapp import pictograms
-from webapp.client import people, settings
+from webapp.client import people, phone, settings
 from webapp.client.forms import (
     AnswerForm,
     ConfirmForm,
@@ -25,22 +24,21 @@ from webapp.client.forms import (
     WinForm,
     parse_pick,
 )
-from webapp.database import storable
 from webapp.domain import appointments, suggestions, trajectory
 from webapp.domain.catalogue import LIFE_DOMAINS, MOODS, STRENGTHS, WIN_PICKS
-from webapp.extensions import csrf, db
+from webapp.extensions import db
 from webapp.htmx import render, swap_or_redirect, wants_fragment
 from webapp.models import Appointment, Goal, Strength, Win
-from webapp.security import client_required, signed_in_device
+from webapp.security import client_required
 from webapp.templating import clock_time, weekday_and_date
 from webapp.views import form_status, found_or_404, valid_or_400
 
 bp = Blueprint("client", __name__)
 bp.register_blueprint(people.bp)  # client.people.*; nested here, once, as staff.voice is
 bp.register_blueprint(settings.bp)  # client.settings.*, at /settings
+bp.register_blueprint(phone.bp)  # client.phone.*: what the phone's scripts send by themselves
 
 KEPT_DAYS = 7
-QUEUE_HEADER = "X-Stapstenen-Queue"
 
 
 @bp.get("/")
@@ -66,7 +64,10 @@ def goals():
 def new_goal():
     form = GoalForm()
     if form.validate_on_submit():
-        trajectory.add_goal(current_user, form.template.data, form.title.data)
+        try:
+            trajectory.add_goal(current_user, form.template.data, form.title.data, client_uuid=form.client_uuid.data)
+        except trajectory.Conflict:
+            abort(409)
         db.session.commit()
         return redirect(url_for("client.goals"))
     domain = form.template.data and next((d for d, ts in LIFE_DOMAINS.items() if form.template.data in ts), None)
@@ -129,7 +130,11 @@ def reply(appointment_id):
 def strengths():
     form = StrengthForm()
     if form.validate_on_submit():
-        trajectory.add_strength(current_user, key=form.key.data or None, own_words=form.own_words.data)
+        try:
+            trajectory.add_strength(current_user, key=form.key.data or None, own_words=form.own_words.data,
+                                    client_uuid=form.client_uuid.data)
+        except trajectory.Conflict:
+            abort(409)
         db.session.commit()
         return _strengths_page(StrengthForm(formdata=None))
     return _strengths_page(form, form_status(form))
@@ -168,7 +173,7 @@ def did_it():
         try:
             win, _new = trajectory.log_win(current_user, form.client_uuid.data, pictogram, goal=goal,
                                            text=form.text.data)
-        except trajectory.WinConflict:
+        except trajectory.Conflict:
             abort(409)
         db.session.commit()
         return redirect(url_for("client.celebrate", win_id=win.id))
@@ -231,45 +236,3 @@ def kept_week():
         "pictogram": url_for("static", filename=pictograms.get(f"kind.{a.kind}").filename),
         "place": a.place,
     } for a in rows]})
-
-
-def _problem(status: int, reason: str):
-    return jsonify({"status": status, "reason": reason}), status
-
-
-@bp.post("/wins/sync")
-@csrf.exempt  # the queue outlives the page and its session: JSON + a custom header + same origin instead
-def sync_win():
-    if request.headers.get(QUEUE_HEADER) != "1" or not request.is_json:
-        abort(400)
-    origin = request.headers.get("Origin")
-    if origin and origin.rstrip("/") != request.host_url.rstrip("/"):
-        abort(403)
-    signed_in_device()
-    if not (current_user.is_authenticated and current_user.is_client):
-        return _problem(401, "sign-in")
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return _problem(422, "body")
-    client_uuid, pick = data.get("client_uuid"), data.get("pick")
-    mood, text = data.get("mood"), data.get("text")
-    if not trajectory.valid_uuid(client_uuid):
-        return _problem(422, "client_uuid")
-    picked = parse_pick(pick)
-    if picked is None:
-        return _problem(422, "pick")
-    kind, value = picked
-    if mood is not None and mood not in MOODS:
-        return _problem(422, "mood")
-    if text is not None and (not isinstance(text, str) or len(text) > 140 or not storable(text)):
-        return _problem(422, "text")
-    goal = trajectory.own(Goal, current_user, value) if kind == "goal" else None
-    if kind == "goal" and goal is None:
-        return _problem(404, "goal")
-    pictogram = f"goal.{goal.template}" if goal else f"win.{value}"
-    try:
-        win, new = trajectory.log_win(current_user, client_uuid, pictogram, goal=goal, text=text, mood=mood)
-    except trajectory.WinConflict:
-        return _problem(409, "conflict")
-    db.session.commit()
-    return jsonify({"id": win.id, "url": url_for("client.celebrate", win_id=win.id)}), 201 if new else 200

@@ -13,8 +13,8 @@ from webapp.models import Goal, Strength, User, Win, utcnow
 STONES_SHOWN = 12  # a goal shows its latest wins as stepping stones; older ones are counted
 
 
-class WinConflict(Exception):
-    """The same win uuid was sent before with something else in it."""
+class Conflict(Exception):
+    """The same uuid (made on the phone) was sent before with something else in it."""
 
 
 def own(model, client: User, object_id: int):
@@ -24,12 +24,10 @@ def own(model, client: User, object_id: int):
 
 # --- goals ---------------------------------------------------------------------------------------
 
-def add_goal(client: User, template: str, title: str | None = None) -> Goal:
-    goal = Goal(client_id=client.id, domain=domain_of(template), template=template,
-                title=(title or "").strip() or None)
-    db.session.add(goal)
-    db.session.flush()
-    return goal
+def add_goal(client: User, template: str, title: str | None = None, client_uuid: str | None = None) -> Goal:
+    """Add a goal; with the phone's uuid only once: a replay returns the first goal (other content: Conflict)."""
+    wanted = {"domain": domain_of(template), "template": template, "title": (title or "").strip() or None}
+    return _once(Goal, client, client_uuid, wanted)[0]
 
 
 def set_goal_status(goal: Goal, status: str) -> None:
@@ -87,21 +85,30 @@ def log_win(client: User, client_uuid: str, pictogram: str, goal: Goal | None = 
             mood: str | None = None, text: str | None = None) -> tuple[Win, bool]:
     """Log a win once per client_uuid. Returns the win and whether it is new.
 
-    A replay with the same content returns the first win; with other content it is a WinConflict.
+    A replay with the same content returns the first win; with other content it is a Conflict.
     """
     text = (text or "").strip() or None
     wanted = {"goal_id": goal.id if goal else None, "pictogram": pictogram, "text": text}
-    existing = _win_by_uuid(client, client_uuid)
+    return _once(Win, client, client_uuid, wanted, mood=mood)
+
+
+def _once(model, client: User, client_uuid: str | None, wanted: dict, **extra):
+    """The row a post made on the phone names by its uuid: new, or the one a replay made before.
+
+    Without a uuid (a phone without scripts) every post makes a row. `extra` is set on a new row only
+    (a win's mood), `wanted` must also match on a replay, else Conflict.
+    """
+    existing = _by_uuid(model, client, client_uuid) if client_uuid else None
     if existing is None:
-        win = Win(client_id=client.id, client_uuid=client_uuid, mood=mood, **wanted)
+        row = model(client_id=client.id, client_uuid=client_uuid, **wanted, **extra)
         try:
             with db.session.begin_nested():  # a savepoint: a racing replay may insert first
-                db.session.add(win)
-            return win, True
+                db.session.add(row)
+            return row, True
         except IntegrityError:
-            existing = _win_by_uuid(client, client_uuid)
+            existing = _by_uuid(model, client, client_uuid)
     if any(getattr(existing, k) != v for k, v in wanted.items()):
-        raise WinConflict(client_uuid)
+        raise Conflict(client_uuid)
     return existing, False
 
 
@@ -112,8 +119,13 @@ def valid_uuid(value) -> bool:
         return False
 
 
-def _win_by_uuid(client: User, client_uuid: str) -> Win | None:
-    return db.session.scalar(select(Win).where(Win.client_id == client.id, Win.client_uuid == client_uuid))
+def sent_before(model, client: User, client_uuid: str) -> bool:
+    """Whether a post the phone named with this uuid has landed already (a Goal, Strength or Win)."""
+    return _by_uuid(model, client, client_uuid) is not None
+
+
+def _by_uuid(model, client: User, client_uuid: str):
+    return db.session.scalar(select(model).where(model.client_id == client.id, model.client_uuid == client_uuid))
 
 
 def recent_wins(client: User, limit: int = 60, public_only: bool = False) -> list[Win]:
@@ -143,8 +155,9 @@ def strengths_of(client: User) -> list[Strength]:
 
 
 def add_strength(client: User, key: str | None = None, own_words: str | None = None,
-                 named_by: str = "self") -> Strength:
-    """Add a strength; picking a catalogue strength twice keeps one card.
+                 named_by: str = "self", client_uuid: str | None = None) -> Strength:
+    """Add a strength; picking a catalogue strength twice keeps one card, and a replay of the phone's uuid
+    returns the first (other content: Conflict).
 
     A key is one of the catalogue's (its pictogram is shown) or None; a strength has a key or own words.
     """
@@ -154,15 +167,12 @@ def add_strength(client: User, key: str | None = None, own_words: str | None = N
         raise ValueError(f"not a strength of the catalogue: {key!r}")
     if key is None and own_words is None:
         raise ValueError("a strength needs a key or own words")
-    if key:
+    if key and (client_uuid is None or _by_uuid(Strength, client, client_uuid) is None):
         existing = db.session.scalar(select(Strength).where(Strength.client_id == client.id,
                                                             Strength.key == key))
         if existing:
             return existing
-    strength = Strength(client_id=client.id, key=key, own_words=own_words, named_by=named_by)
-    db.session.add(strength)
-    db.session.flush()
-    return strength
+    return _once(Strength, client, client_uuid, {"key": key, "own_words": own_words}, named_by=named_by)[0]
 
 
 def remove_strength(strength: Strength) -> None:

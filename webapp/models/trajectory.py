@@ -11,7 +11,10 @@ GOAL_STATUSES = ("active", "reached", "paused")
 
 
 class Goal(Base):
+    """A goal. client_uuid, when the phone made one, names the post, so a kept copy sent again never doubles it."""
+
     __tablename__ = "goal"
+    __table_args__ = (UniqueConstraint("client_id", "client_uuid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -24,6 +27,7 @@ class Goal(Base):
     suggested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_changed_at: Mapped[datetime | None]
+    client_uuid: Mapped[str | None] = mapped_column(String(36))
 
 
 class Win(Base):
@@ -51,7 +55,10 @@ class Win(Base):
 
 
 class Strength(Base):
+    """A strength. client_uuid as for Goal: own words kept on the phone and sent again land once."""
+
     __tablename__ = "strength"
+    __table_args__ = (UniqueConstraint("client_id", "client_uuid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -60,3 +67,4 @@ class Strength(Base):
     named_by: Mapped[str] = mapped_column(String(15), default="self")  # self | trust_person
     suggested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    client_uuid: Mapped[str | None] = mapped_column(String(36))

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.client.forms import ConfirmForm
+from webapp.client.phone import queue_doors
 from webapp.domain import appointments
 from webapp.domain.catalogue import WIN_PICKS
 from webapp.extensions import csrf, db
@@ -79,7 +80,7 @@ def shell_worker() -> tuple[str, str]:
     source = (static / "sw.js").read_text()
     app_urls = {"offline": url_for("pwa.offline"), "manifest": url_for("pwa.manifest"),
                 "did_it": url_for("client.did_it"), "static": request.script_root + current_app.static_url_path + "/",
-                "week": url_for("client.week"), "sync": url_for("client.sync_win")}
+                "week": url_for("client.week"), "sync": queue_doors()}
     source = source.replace("__SHELL__", json.dumps(urls)).replace(
         "__QUEUE__", url_for("static", filename="js/queue.js")).replace("__URLS__", json.dumps(app_urls))
     return source, hashlib.sha256(source.encode()).hexdigest()[:12]
