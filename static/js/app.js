@@ -154,7 +154,7 @@
     var form = event.target;
     if (!form.hasAttribute("data-sign-out") || form.dataset.cleared) return;
     event.preventDefault();
-    load(queueMeta.getAttribute("data-sign-out")).then(function () { self.StapSignOut(form); }, function () {
+    load(queueMeta.getAttribute("data-clear")).then(function () { self.StapSignOut(form); }, function () {
       form.dataset.cleared = "1";
       form.submit();
     });
@@ -181,36 +181,9 @@
     navigator.serviceWorker.addEventListener("controllerchange", function () { if (accepted) location.reload(); });
   }
 
-  // The language picker: a tap first says the language's own name, then chooses it.
-  function setUpSayFirst(button) {
-    button.addEventListener("click", function (event) {
-      if (button.dataset.said) return;
-      event.preventDefault();
-      var audio = new Audio(button.getAttribute("data-say-first"));
-      var go = function () {
-        if (button.dataset.said) return;
-        button.dataset.said = "1";
-        button.click();
-      };
-      audio.addEventListener("ended", go);
-      audio.addEventListener("error", go);
-      audio.play().catch(go);
-      setTimeout(go, 2500);
-    });
-  }
-
-  // The client chose "read each screen aloud when it opens" (settings): speech.js reads #main, and the
-  // speaker button shows it is reading (a tap on it stops).
-  function setUpAutoRead() {
-    if (!speechMeta || speechMeta.getAttribute("data-auto") !== "1" || !canSpeak()) return;
-    var main = document.querySelector("#main");
-    withSpeech(function (s) { s.auto(main, document.querySelector('[data-speak="#main"]')); });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     setUpSpeech();
     setUpAutoRead();
-    document.querySelectorAll("[data-say-first]").forEach(setUpSayFirst);
     document.querySelectorAll("[data-pin-form]").forEach(setUpKeypad);
     setUpWinUuid();
     setUpServiceWorker();
