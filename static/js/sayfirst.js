@@ -19,14 +19,6 @@
     });
   }
 
-  // The client chose "read each screen aloud when it opens" (settings): speech.js reads #main, and the
-  // speaker button shows it is reading (a tap on it stops).
-  function setUpAutoRead() {
-    if (!speechMeta || speechMeta.getAttribute("data-auto") !== "1" || !canSpeak()) return;
-    var main = document.querySelector("#main");
-    withSpeech(function (s) { s.auto(main, document.querySelector('[data-speak="#main"]')); });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-say-first]").forEach(setUpSayFirst);
   });
