@@ -95,6 +95,7 @@ ROUTES = {
     "staff.client_screen": ("GET", "/staff/clients/{client}/goals", None, "staff_client"),
     "staff.react": ("POST", "/staff/clients/{client}/wins/{win}/react", {"kind": "heart"}, "staff_client"),
     "staff.invite": ("POST", "/staff/clients/{client}/invite", {}, "staff_client"),
+    "staff.end_wait": ("POST", "/staff/clients/{client}/unlock", {}, "staff_client"),
     "staff.circle": ("GET", "/staff/clients/{client}/circle", None, "staff_client"),
     "staff.suggest_goal": ("POST", "/staff/clients/{client}/suggest/goal", {"template": "bike"}, "staff_client"),
     "staff.suggest_strength": ("POST", "/staff/clients/{client}/suggest/strength", {"key": "cooking"},
@@ -155,6 +156,7 @@ STAFF_CLIENT_ACCESS = {
     "staff.client_screen": VISIBLE,  # those without the goals share get "not shared", tested below
     "staff.react": {"sharer": {"trust_person"}, "quiet": set()},
     "staff.invite": OWN_TRUST_PERSON,
+    "staff.end_wait": OWN_TRUST_PERSON,
     "staff.circle": OWN_TRUST_PERSON,
     "staff.suggest_goal": VISIBLE,
     "staff.suggest_strength": VISIBLE,

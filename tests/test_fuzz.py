@@ -202,6 +202,7 @@ FIELDS = {
     "/staff/clients/new": ("display_name", "language", "phone", "email"),
     "/staff/clients/<int:client_id>/wins/<int:win_id>/react": ("kind",),
     "/staff/clients/<int:client_id>/invite": (),
+    "/staff/clients/<int:client_id>/unlock": (),
     "/staff/clients/<int:client_id>/circle": ("staff_id",),
     "/staff/clients/<int:client_id>/suggest/goal": ("template", "title"),
     "/staff/clients/<int:client_id>/suggest/strength": ("key",),
@@ -646,7 +647,7 @@ def _world(app):
 STATES = ("ok", "choose_pin", "pin_again", "unlock", "locked")
 # Rules whose requests may end or change the sessions (and invitations) the next request relies on.
 SESSION_RULES = ("/sign-out", "/lock", "/unlock", "/pin/new", "/i/<token>", "/staff/clients/<int:client_id>/invite",
-                 "/staff/clients/new")
+                 "/staff/clients/<int:client_id>/unlock", "/staff/clients/new")
 
 
 def _sign_in(app, roles) -> dict:

@@ -276,9 +276,9 @@ def test_a_passkey_opens_a_phone_that_is_waiting_after_wrong_pins(app, phone):
     soft = _enrol_passkey(test_client)
     _lock(test_client)
     unlock_page = csrf_token(test_client, "/unlock")
-    for _ in range(app.config["PIN_FAILURES_BEFORE_LOCK"] - 1):
+    for _ in range(app.config["PIN_FAILURES_BEFORE_WAIT"] - 1):
         test_client.post("/unlock", data={"csrf_token": unlock_page, "pin": "0000"})
-    assert _device(token).failed_pins == app.config["PIN_FAILURES_BEFORE_LOCK"] - 1
+    assert _device(token).failed_pins == app.config["PIN_FAILURES_BEFORE_WAIT"] - 1
     assert _post(test_client, UNLOCK, soft.get(_options(test_client, UNLOCK_OPTIONS))).status_code == 200
     assert _device(token).failed_pins == 0
     assert test_client.get("/").status_code == 200

@@ -250,15 +250,16 @@ def test_changing_the_pin_asks_the_current_one_then_the_new_one_twice(as_client,
     assert auth.check_secret(fresh(user).pin_hash, "2468")
 
 
-def test_a_wrong_current_pin_counts_like_unlocking_and_locks_the_phone(as_client, app):
+def test_a_wrong_current_pin_counts_like_unlocking_and_locks_the_phone_for_a_wait(as_client, app):
     client, user = as_client
-    limit = app.config["PIN_FAILURES_BEFORE_LOCK"]
+    limit = app.config["PIN_FAILURES_BEFORE_WAIT"]
     for _ in range(limit - 1):
         assert post(client, "/settings/pin", {"pin": "0000"}).status_code == 422
     assert _device(user).failed_pins == limit - 1
     last = post(client, "/settings/pin", {"pin": "0000"})
-    assert last.status_code == 302 and last.location == "/locked"
-    assert _device(user).locked_at is not None
+    assert last.status_code == 302 and last.location == "/unlock"
+    assert _device(user).wait_until is not None and _device(user).locked_at is None
+    assert client.get("/unlock").status_code == 200 and client.get("/").location == "/unlock"
     assert auth.check_secret(fresh(user).pin_hash, "1357")
 
 

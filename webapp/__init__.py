@@ -9,6 +9,11 @@ def create_app(config=None) -> Flask:
     from webapp.config import Config
 
     app.config.from_object(config or Config)
+    proxies = app.config["PROXY_FIX"]
+    if any(proxies.values()):  # request.remote_addr (rate limits), scheme and host as the proxy received them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{key}": n for key, n in proxies.items()})
 
     from webapp import assets, database, errors, security, templating
     from webapp.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate

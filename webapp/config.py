@@ -15,6 +15,18 @@ def _database_url() -> str:
     return url or f"sqlite:///{INSTANCE / 'stapstenen.db'}"
 
 
+def _minutes(text: str) -> tuple[int, ...]:
+    steps = tuple(int(part) for part in text.split(",") if part.strip())
+    if not steps or min(steps) < 1:
+        raise ValueError("PIN_WAIT_MINUTES: whole minutes, at least 1, separated by commas (e.g. 1,5,15,60)")
+    return steps
+
+
+def _proxy_fix(environ) -> dict[str, int]:
+    return {key: int(environ.get(f"PROXY_FIX_X_{key.upper()}") or "0") for key in ("for", "proto", "host", "port",
+                                                                                    "prefix")}
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _database_url()
@@ -40,7 +52,16 @@ class Config:
     STAFF_IDLE = timedelta(minutes=30)
     STAFF_LIFETIME = timedelta(hours=12)
     INVITATION_LIFETIME = timedelta(hours=72)
-    PIN_FAILURES_BEFORE_LOCK = 5
+    # Wrong PINs before a wait, on one device and on all of a client's devices together; then the wait,
+    # growing with each further wrong PIN, the last step repeating (webapp.domain.lockout). Never for good.
+    PIN_FAILURES_BEFORE_WAIT = int(os.environ.get("PIN_FAILURES_BEFORE_WAIT", "5"))
+    PIN_CLIENT_FAILURES_BEFORE_WAIT = int(os.environ.get("PIN_CLIENT_FAILURES_BEFORE_WAIT", "5"))
+    PIN_WAIT_MINUTES = _minutes(os.environ.get("PIN_WAIT_MINUTES", "1,5,15,60"))
+
+    # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug ProxyFix), so rate
+    # limits see the client's own address. 0, the default, trusts none of them: without a proxy, anyone
+    # could write the header themselves.
+    PROXY_FIX = _proxy_fix(os.environ)
     # Passkeys (finger or face): by default the RP ID and origin are the request's host (behind ProxyFix the
     # public one). Set them in production, so a passkey never depends on which name the phone used.
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or None  # e.g. stapstenen.be

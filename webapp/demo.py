@@ -23,9 +23,13 @@ ORGANISATIONS = [
 ]
 
 TRUST_PERSONS = [
-    {"email": "lotte@demo.stapstenen.be", "username": "lotte", "display_name": "Lotte Peeters"},
-    {"email": "youssef@demo.stapstenen.be", "username": "youssef", "display_name": "Youssef El Amrani"},
+    {"email": "lotte@demo.stapstenen.be", "username": "lotte", "display_name": "Lotte Peeters",
+     "phone": "+32 3 000 01 01"},
+    {"email": "youssef@demo.stapstenen.be", "username": "youssef", "display_name": "Youssef El Amrani",
+     "phone": "+32 3 000 01 02"},
 ]
+# The care team's own line: called from a client's wait screen when their trust person has no number.
+CARE_TEAM_PHONE = "+32 3 000 01 00"
 COORDINATOR = {"email": "an@demo.stapstenen.be", "username": "an", "display_name": "An Claes"}
 # Partner staff for the /partner web form, one per partner organisation.
 PARTNER_USERS = [
@@ -102,12 +106,14 @@ def load() -> int:
         orgs[name], n = _get_or_add(Organisation, {"name": name}, kind=kind, pictogram=pictogram)
         created += n
     care_team = orgs[ORGANISATIONS[-1][0]]
+    care_team.phone = care_team.phone or CARE_TEAM_PHONE
     staff = {}
     password_hash = auth.hash_secret(DEMO_PASSWORD)
     for person, role in [*((p, "trust_person") for p in TRUST_PERSONS), (COORDINATOR, "coordinator")]:
         staff[person["username"]], n = _get_or_add(
             User, {"username": person["username"]}, role=role, email=person["email"],
             display_name=person["display_name"], password_hash=password_hash, organisation=care_team)
+        staff[person["username"]].phone = staff[person["username"]].phone or person.get("phone")
         created += n
     for person in PARTNER_USERS:
         _user, n = _get_or_add(User, {"username": person["username"]}, role="partner_user", email=person["email"],

@@ -150,6 +150,9 @@ PICTOGRAMS: dict[str, Pictogram] = dict([
     _p("action.locked", "1F512", _l("Locked")),
     _p("action.passkey", "1FAC6", _l("Open with finger or face")),  # the phone's passkey (webapp.auth.passkeys)
     _p("action.trust_person", "1F9D1-200D-1F91D-200D-1F9D1", _l("Your trust person")),
+    _p("action.wait", "23F3", _l("Wait")),
+    _p("action.call", "260E", _l("Call")),
+    _p("action.unlock", "1F513", _l("Unlock")),
     _p("action.celebrate", "1F389", _l("Well done!")),
     _p("action.write", "270F", _l("In my own words")),
     _p("action.stone", "1FAA8", _l("Stepping stone")),

@@ -3,6 +3,7 @@
 Staff sign in at /staff/sign-in, in the staff blueprint (webapp/staff/views.py): their URL, their area.
 """
 
+import math
 from pathlib import Path
 
 from flask import Blueprint, current_app, g, redirect, request, session, url_for
@@ -13,10 +14,11 @@ from flask_login import current_user
 from webapp.auth import passkeys
 from webapp.auth.forms import LanguageForm, PinForm
 from webapp.client.forms import ConfirmForm
-from webapp.domain import auth
+from webapp.domain import auth, lockout
 from webapp.extensions import db, limiter
 from webapp.htmx import render
 from webapp.i18n import LANGUAGES, locale_of
+from webapp.models import utcnow
 from webapp.security import clear_device_cookie, set_device_cookie
 from webapp.views import form_status, valid_or_400
 
@@ -34,10 +36,20 @@ def home_of(user) -> str:
     return "staff.home" if user.is_staff else "partner.home" if user.is_partner else "client.home"
 
 
-def _device_key():
-    """Rate-limit PIN tries per device, and per address when there is no device."""
+def _device():
+    current_user._get_current_object()  # resolves g.device from the cookie (the limiter runs before the view)
     device = g.get("device")
-    return f"device:{device.id}" if device else request.remote_addr or "unknown"
+    return device if device is not None and device.kind == "device" else None
+
+
+def _device_key():
+    """Rate-limit PIN tries per enrolled device, never per network address: one wifi or one proxy is shared
+    by many clients. Per client is counted in the database (webapp.domain.lockout)."""
+    return f"device:{_device().id}"
+
+
+def _no_device():
+    return _device() is None  # nothing to try a PIN on: the view only sends it on
 
 
 @bp.get("/welcome")
@@ -96,30 +108,44 @@ def choose_pin():
 
 
 @bp.route("/unlock", methods=["GET", "POST"])
-@limiter.limit("10 per minute", key_func=_device_key, methods=["POST"])
+@limiter.limit("10 per minute", key_func=_device_key, methods=["POST"], exempt_when=_no_device)
 def unlock():
     device = _device_in("unlock", "locked")
     if device is None:
         return redirect(url_for("client.home"))
     if device.locked_at:
         return redirect(url_for("auth.locked"))
+    rules = lockout.Rules.from_config(current_app.config)
     form = PinForm()
     wrong = False
     if form.validate_on_submit():
-        ok = auth.try_pin(device, form.pin.data, current_app.config["PIN_FAILURES_BEFORE_LOCK"])
+        claimed = lockout.claim_try(device, rules)
+        db.session.commit()  # counted before the slow check, so a try sent alongside sees this one
+        ok = lockout.settle_try(device, claimed, form.pin.data, auth.check_secret)
         db.session.commit()
         if ok:
             return redirect(url_for("client.home"))
-        if device.locked_at:
-            return redirect(url_for("auth.locked"))
-        wrong = True
+        wrong = claimed.checkable
+    wait = lockout.wait_of(device)
+    if wait is not None:
+        return _wait_page(device, wait, wrong, status=429 if request.method == "POST" else 200)
     return render("auth/unlock.html", status=form_status(form), form=PinForm(formdata=None),
-                  wrong=wrong, tries_left=current_app.config["PIN_FAILURES_BEFORE_LOCK"] - device.failed_pins,
-                  client=device.user)
+                  wrong=wrong, tries_left=lockout.tries_left(device, rules), client=device.user,
+                  ended_by=device.wait_ended_by)
+
+
+def _wait_page(device, wait, wrong, status):
+    """How long to wait, and the trust person who can help, with a call button when there is a number."""
+    seconds = max(1, math.ceil((wait - utcnow()).total_seconds()))
+    response = render("auth/wait.html", status=status, client=device.user, wait=wait, wrong=wrong,
+                      minutes=math.ceil(seconds / 60), refresh=seconds, phone=lockout.trust_phone(device.user))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.get("/locked")
 def locked():
+    """Locked for good (not a wait): only a new invitation from the trust person helps."""
     device = _device_in("locked")
     if device is None:
         return redirect(url_for("client.home"))

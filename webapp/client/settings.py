@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from webapp.client.forms import ConfirmForm
 from webapp.client.settings_forms import CodeForm, EmailForm, NewPinForm, PhoneForm, ReadAloudForm
-from webapp.domain import auth, settings
+from webapp.domain import auth, lockout, settings
 from webapp.extensions import db, limiter
 from webapp.htmx import render, swap_or_redirect
 from webapp.reminders import channels, codes
@@ -229,17 +229,19 @@ def pin():
     elif form.proof.data:
         context.update(step="again" if device.pending_pin_hash else "new", proof=form.proof.data)
     elif typed:
-        limit = current_app.config["PIN_FAILURES_BEFORE_LOCK"]
-        if auth.try_pin(device, form.pin.data, limit):
+        rules = lockout.Rules.from_config(current_app.config)
+        if auth.check_pin(device, form.pin.data, rules):  # counted like unlocking (webapp.domain.lockout)
             settings.start_pin_change(device)
             db.session.commit()
             context.update(step="new", proof=_proof_for(device))
             status = 200
         else:
+            if lockout.wait_of(device) is not None:  # too many wrong PINs: the phone locks and waits
+                auth.lock(device)
+                db.session.commit()
+                return leave_for(url_for("auth.unlock"))
             db.session.commit()
-            if device.locked_at:
-                return leave_for(url_for("auth.locked"))
-            context.update(wrong=True, tries_left=limit - device.failed_pins)
+            context.update(wrong=True, tries_left=lockout.tries_left(device, rules))
     return render("client/settings/pin.html", status=status, form=NewPinForm(formdata=None), **context)
 
 

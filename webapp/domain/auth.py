@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
-from webapp.domain import passkeys
+from webapp.domain import lockout, passkeys
 from webapp.extensions import db
 from webapp.models import DeviceSession, Invitation, User, utcnow
 
@@ -165,24 +165,19 @@ def choose_pin(device: DeviceSession, pin: str) -> str:
     device.user.pin_hash = device.pending_pin_hash
     device.pending_pin_hash = None
     device.needs_new_pin = False
-    device.failed_pins = 0
+    lockout.reset(device)
     device.last_seen_at = utcnow()
     db.session.flush()
     return "chosen"
 
 
-def try_pin(device: DeviceSession, pin: str, failures_before_lock: int) -> bool:
-    """Unlock with the PIN; too many wrong ones lock the device until the trust person re-invites."""
-    if check_secret(device.user.pin_hash, pin):
-        device.failed_pins = 0
-        device.last_seen_at = utcnow()
-        db.session.flush()
-        return True
-    device.failed_pins += 1
-    if device.failed_pins >= failures_before_lock:
-        device.locked_at = utcnow()
-    db.session.flush()
-    return False
+def check_pin(device: DeviceSession, pin: str, rules: lockout.Rules) -> bool:
+    """Whether this is the client's PIN, counting the try first (webapp.domain.lockout): a device or client
+    in a wait is refused without checking; a right PIN ends the counts and waits. Every PIN check goes here.
+
+    The unlock view does the same in two steps, committing the count before the slow check.
+    """
+    return lockout.settle_try(device, lockout.claim_try(device, rules), pin, check_secret)
 
 
 # --- staff ---------------------------------------------------------------------------------------

@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 
-from webapp.domain import sharing
+from webapp.domain import lockout, sharing
 from webapp.extensions import db
 from webapp.models import AccessLog, Appointment, CircleMember, Goal, Reminder, Share, Strength, User, Win, utcnow
 
 QUIET_AFTER = timedelta(days=14)
 SOON = timedelta(hours=48)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-SIGNAL_ORDER = ("help", "undelivered", "soon", "wins", "quiet")  # what needs attention first
+SIGNAL_ORDER = ("locked", "help", "undelivered", "soon", "wins", "quiet")  # what needs attention first
 
 
 @dataclass
@@ -59,6 +59,7 @@ def caseload(staff: User) -> list[Row]:
             .limit(1).scalar_subquery(),
             select(func.max(Goal.created_at)).where(Goal.client_id == User.id, Goal.private.is_(False))
             .scalar_subquery(),
+            lockout.waiting_clause(User.id, now),  # too many wrong PINs: the phone waits (not shared data)
         )
         .where(User.role == "client", User.active.is_(True),
                or_(User.trust_person_id == staff.id, User.id.in_(shares_me), User.id.in_(in_circle)))
@@ -84,8 +85,10 @@ def caseload(staff: User) -> list[Row]:
         .group_by(Appointment.client_id))}
 
     result, summaries = [], []
-    for client, goals, strengths, new_wins, last_win, mood, last_goal in rows:
+    for client, goals, strengths, new_wins, last_win, mood, last_goal, waiting in rows:
         row = Row(client, shared.get(client.id, set()))
+        if waiting and client.trust_person_id == staff.id:  # only their own trust person can unlock
+            row.signals.append("locked")
         activity = []
         if "goals" in row.shared:
             row.goals = goals

@@ -33,6 +33,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from webapp.domain import lockout
 from webapp.extensions import db
 from webapp.models import DeviceSession, Passkey, PasskeyChallenge, User, utcnow
 
@@ -174,8 +175,9 @@ def unlock(device: DeviceSession, answer: object, rp_id: str, origin: str) -> Pa
         raise PasskeyRefused("not-verified") from None
     now = utcnow()
     passkey.sign_count, passkey.last_used_at = verified.new_sign_count, now
-    # As a right PIN does (webapp.domain.auth.try_pin): the device is in use again, its wrong tries forgotten.
-    device.failed_pins = 0
+    # As a right PIN does (webapp.domain.lockout.settle_try): the device is in use again, its wrong tries and
+    # waits (and its client's) forgotten.
+    lockout.reset(device)
     device.last_seen_at = now
     db.session.flush()
     return passkey

@@ -19,6 +19,8 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(20))  # partner | care_team
     pictogram: Mapped[str] = mapped_column(String(40))
+    # Called when a client's trust person has no number of their own (the unlock screen's call button).
+    phone: Mapped[str | None] = mapped_column(String(32))
 
 
 class User(UserMixin, Base):
@@ -43,6 +45,9 @@ class User(UserMixin, Base):
     read_aloud: Mapped[bool] = mapped_column(default=False, server_default=false())
     speech_rate: Mapped[str] = mapped_column(String(8), default="normal", server_default="normal")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Wrong PINs on all of a client's devices together (webapp.domain.lockout), and the wait they caused.
+    failed_pins: Mapped[int] = mapped_column(default=0, server_default="0")
+    pin_wait_until: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship()
     trust_person: Mapped["User | None"] = relationship(remote_side=[id])
@@ -83,11 +88,17 @@ class DeviceSession(Base):
     needs_new_pin: Mapped[bool] = mapped_column(default=False)
     # The first round of a new PIN, hashed: the confirming round is checked against it, so no PIN sits in a page.
     pending_pin_hash: Mapped[str | None] = mapped_column(String(200))
+    # PIN tries on this device since its last right PIN, counted before each is checked, and the wait
+    # they caused (webapp.domain.lockout). locked_at: locked for good, only a new invitation helps.
     failed_pins: Mapped[int] = mapped_column(default=0)
+    wait_until: Mapped[datetime | None]
     locked_at: Mapped[datetime | None]
+    # The trust person who ended this device's wait: the unlock screen says so once.
+    wait_ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    wait_ended_by: Mapped[User | None] = relationship(foreign_keys=[wait_ended_by_id])
 
 
 class Invitation(Base):

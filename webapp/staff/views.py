@@ -19,7 +19,7 @@ from webapp import pictograms
 from webapp.auth.forms import StaffSignInForm
 from webapp.auth.views import home_of
 from webapp.client.forms import ConfirmForm
-from webapp.domain import appointments, auth, caseload, sharing, suggestions, trajectory
+from webapp.domain import appointments, auth, caseload, lockout, sharing, suggestions, trajectory
 from webapp.domain.catalogue import APPOINTMENT_KINDS, LIFE_DOMAINS, STRENGTHS
 from webapp.extensions import db, limiter
 from webapp.forms import choices
@@ -61,8 +61,9 @@ def client(client_id):
     found = found_or_404(sharing.visible_client(current_user, client_id))
     sharing.open_file(current_user, found)
     db.session.commit()
+    own = found.trust_person_id == current_user.id
     return render("staff/client.html", client=found, shared=sharing.shared_categories(current_user, found.id),
-                  screens=SCREENS, categories=CATEGORIES)
+                  screens=SCREENS, categories=CATEGORIES, waiting=own and lockout.is_waiting(found))
 
 
 @bp.get("/clients/<int:client_id>/<any(goals, week, strengths, wins):screen>")
@@ -163,6 +164,17 @@ def invite(client_id):
     client = found_or_404(_own_client(client_id))
     valid_or_400(ConfirmForm())
     return _invitation_page(client)
+
+
+@bp.post("/clients/<int:client_id>/unlock")
+@staff_required
+def end_wait(client_id):
+    """End the wait after wrong PINs on the client's phones. Opens nothing: the client still needs the PIN."""
+    client = found_or_404(_own_client(client_id))
+    valid_or_400(ConfirmForm())
+    lockout.end_wait(client, current_user)
+    db.session.commit()
+    return redirect(url_for("staff.client", client_id=client.id, unlocked=1))
 
 
 @bp.route("/clients/<int:client_id>/suggest/goal", methods=["GET", "POST"])
